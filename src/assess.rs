@@ -1,0 +1,288 @@
+//! Assessing one deal: facts are derived, every rule is evaluated, declared mitigations
+//! lower the findings they target, and the findings are scored into a report.
+
+use crate::condition::Scope;
+use crate::deal::Deal;
+use crate::facts::{self, Derived};
+use crate::pack::{LevelSpec, RulePack};
+use crate::paths::{self, Cited};
+use crate::report::*;
+use crate::score::{self, Risk};
+use anyhow::{Result, anyhow};
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// A finding before mitigations and scoring.
+struct Raw {
+    rule: String,
+    title: String,
+    area: String,
+    problem: String,
+    blocking: bool,
+    severity: u8,
+    likelihood: u8,
+    message: String,
+    why: Vec<Cited>,
+    recommendation: String,
+}
+
+pub fn assess(file: &str, deal: &Deal, pack: &RulePack) -> Result<Report> {
+    let deal_json = serde_json::to_value(deal)?;
+    let derived = facts::derive(deal, &deal_json, pack)?;
+    let mut raw = category_findings(&derived, pack);
+    raw.extend(rule_findings(&deal_json, &derived, pack)?);
+
+    let mut findings: Vec<Finding> = raw.into_iter().map(|r| mitigate(r, deal, pack)).collect();
+    findings.sort_by(|a, b| {
+        b.residual_risk
+            .cmp(&a.residual_risk)
+            .then(b.blocking.cmp(&a.blocking))
+            .then(b.residual_severity.cmp(&a.residual_severity))
+            .then(a.rule.cmp(&b.rule))
+    });
+
+    let residual_risks: Vec<Risk> =
+        findings.iter().map(|f| Risk { risk: f.residual_risk, blocking: f.blocking }).collect();
+    let residual = score::score(&pack.scoring, &residual_risks);
+    let mut inherent_risks: Vec<Risk> =
+        findings.iter().map(|f| Risk { risk: f.inherent_risk, blocking: f.blocking }).collect();
+    inherent_risks.sort_by(|a, b| b.risk.cmp(&a.risk));
+    let inherent = score::score(&pack.scoring, &inherent_risks);
+
+    for (finding, points) in findings.iter_mut().zip(&residual.points) {
+        finding.points = *points;
+    }
+    let floor = residual.floor.as_ref().map(|(i, points, why)| FloorApplied {
+        rule: findings[*i].rule.clone(),
+        points: *points,
+        why: why.clone(),
+    });
+    let areas = pack
+        .areas
+        .iter()
+        .map(|area| {
+            let mine = findings.iter().filter(|f| f.area == area.id);
+            let floor_points = floor
+                .as_ref()
+                .filter(|fl| findings.iter().any(|f| f.rule == fl.rule && f.area == area.id))
+                .map_or(0, |fl| fl.points);
+            AreaScore {
+                id: area.id.clone(),
+                title: area.title.clone(),
+                points: mine.clone().map(|f| f.points).sum::<u32>() + floor_points,
+                findings: mine.clone().count(),
+                blocking: mine.filter(|f| f.blocking).count(),
+            }
+        })
+        .collect();
+
+    let band = &pack.scoring.bands[residual.band];
+    Ok(Report {
+        file: file.to_string(),
+        deal: summary(deal),
+        inherent: Score { score: inherent.score, band: pack.scoring.bands[inherent.band].id.clone() },
+        residual: Score { score: residual.score, band: band.id.clone() },
+        verdict: band.verdict.clone(),
+        advice: band.advice.clone(),
+        floor,
+        areas,
+        open_questions: open_questions(&deal_json, &findings, pack),
+        findings,
+        sensitive_categories: derived.presence,
+        purpose_drift: derived.drift,
+        mitigations: deal
+            .mitigations
+            .iter()
+            .map(|m| DeclaredMitigation {
+                id: m.id.get_ref().clone(),
+                title: pack.mitigations[m.id.get_ref()].title.clone(),
+                evidence: m.evidence.clone(),
+                asserted: m.evidence.is_none(),
+            })
+            .collect(),
+        facts: derived.facts,
+    })
+}
+
+/// One finding per sensitive category present, at the severity of its weight and the
+/// likelihood of its strongest presence.
+fn category_findings(derived: &Derived, pack: &RulePack) -> Vec<Raw> {
+    derived
+        .facts
+        .categories
+        .iter()
+        .map(|id| {
+            let category = &pack.categories[id];
+            let presences: Vec<_> = derived.presence.iter().filter(|p| &p.category == id).collect();
+            let likelihood = presences.iter().map(|p| p.likelihood).max().unwrap_or(1);
+            let how: Vec<String> = presences
+                .iter()
+                .map(|p| match p.by.as_str() {
+                    "declared" => format!("declared in dataset `{}`", p.dataset),
+                    by => format!("inferred in dataset `{}` by {by}", p.dataset),
+                })
+                .collect();
+            let mut why: Vec<Cited> = Vec::new();
+            for cited in presences.iter().flat_map(|p| p.because.iter()) {
+                if !why.contains(cited) {
+                    why.push(cited.clone());
+                }
+            }
+            Raw {
+                rule: category.rule.clone(),
+                title: category.title.clone(),
+                area: pack.scoring.category_area.clone(),
+                problem: category.problem.clone(),
+                blocking: false,
+                severity: pack.weight_severity(category.weight),
+                likelihood,
+                message: format!("{} (weight {}; {}): {}", category.name, category.weight, category.basis, how.join("; ")),
+                why,
+                recommendation: category.recommendation.clone(),
+            }
+        })
+        .collect()
+}
+
+fn rule_findings(deal_json: &Value, derived: &Derived, pack: &RulePack) -> Result<Vec<Raw>> {
+    let scope = Scope::new()
+        .with("deal", deal_json)?
+        .with("facts", &derived.facts)?
+        .with("mitigations", &derived.facts.mitigations)?;
+    let mut out = Vec::new();
+    for rule in pack.rules.values() {
+        let owner = format!("rule {}", rule.id);
+        if !scope.condition(&rule.when, &owner)? {
+            continue;
+        }
+        let level = |spec: &LevelSpec| -> Result<u8> {
+            match spec {
+                LevelSpec::Fixed(n) => Ok(*n),
+                LevelSpec::Computed(expr) => {
+                    let n = scope.integer(expr, &owner)?;
+                    u8::try_from(n)
+                        .ok()
+                        .filter(|n| (1..=4).contains(n))
+                        .ok_or_else(|| anyhow!("{owner}: `{}` gave {n}, expected a level from 1 to 4", expr.as_str()))
+                }
+            }
+        };
+        let message = match &rule.message {
+            Some(expr) => scope.text(expr, &owner)?,
+            None => rule.title.clone(),
+        };
+        out.push(Raw {
+            rule: rule.id.clone(),
+            title: rule.title.clone(),
+            area: rule.area.clone(),
+            problem: rule.problem.clone(),
+            blocking: rule.blocking,
+            severity: level(&rule.severity)?,
+            likelihood: level(&rule.likelihood)?,
+            message,
+            why: rule.because.iter().flat_map(|p| paths::cite(deal_json, p)).collect(),
+            recommendation: rule.recommendation.clone(),
+        });
+    }
+    Ok(out)
+}
+
+/// Residual levels: each declared mitigation lowers a dimension once (its strongest matching
+/// effect), an asserted one (no evidence) by `asserted_factor` rounded down, and the total
+/// reduction of each dimension is capped.
+fn mitigate(raw: Raw, deal: &Deal, pack: &RulePack) -> Finding {
+    let s = &pack.scoring;
+    let mut applied = Vec::new();
+    let declared: BTreeSet<(&str, bool)> =
+        deal.mitigations.iter().map(|m| (m.id.get_ref().as_str(), m.evidence.is_none())).collect();
+    let mut seen = BTreeSet::new();
+    for (id, asserted) in declared {
+        if !seen.insert(id) {
+            continue;
+        }
+        let mitigation = &pack.mitigations[id];
+        let targets = |e: &&crate::pack::Effect| {
+            e.rules.contains(&raw.rule) || e.areas.contains(&raw.area) || e.problems.contains(&raw.problem)
+        };
+        let matching: Vec<_> = mitigation.effects.iter().filter(targets).collect();
+        if matching.is_empty() {
+            continue;
+        }
+        let scale = |n: u8| if asserted { (f64::from(n) * s.asserted_factor).floor() as u8 } else { n };
+        let likelihood = scale(matching.iter().map(|e| e.likelihood).max().unwrap_or(0));
+        let severity = scale(matching.iter().map(|e| e.severity).max().unwrap_or(0));
+        applied.push(AppliedMitigation { id: id.to_string(), likelihood, severity, asserted });
+    }
+    let cut = |total: u32| total.min(u32::from(s.mitigation_cap)) as u8;
+    let dl = cut(applied.iter().map(|m| u32::from(m.likelihood)).sum());
+    let ds = cut(applied.iter().map(|m| u32::from(m.severity)).sum());
+    let residual_likelihood = raw.likelihood.saturating_sub(dl).max(1);
+    let residual_severity = raw.severity.saturating_sub(ds).max(1);
+    Finding {
+        rule: raw.rule,
+        title: raw.title,
+        area: raw.area,
+        problem: raw.problem,
+        blocking: raw.blocking,
+        severity: raw.severity,
+        severity_level: pack.level_name(residual_severity).to_string(),
+        likelihood: raw.likelihood,
+        inherent_risk: raw.severity * raw.likelihood,
+        residual_severity,
+        residual_likelihood,
+        residual_risk: residual_severity * residual_likelihood,
+        points: 0,
+        mitigations: applied,
+        message: raw.message,
+        why: raw.why,
+        recommendation: raw.recommendation,
+    }
+}
+
+/// Every field answered `unknown`, with the rules and inferences that read it.
+fn open_questions(deal_json: &Value, findings: &[Finding], pack: &RulePack) -> Vec<OpenQuestion> {
+    paths::unknowns(deal_json)
+        .into_iter()
+        .map(|path| {
+            let mut read_by: Vec<String> = pack
+                .rules
+                .values()
+                .filter(|r| r.because.iter().any(|p| paths::matches(p, &path)))
+                .map(|r| r.id.clone())
+                .collect();
+            read_by.extend(
+                pack.inferences
+                    .values()
+                    .filter(|i| i.because.iter().any(|p| paths::matches(&format!("datasets[].{p}"), &path)))
+                    .map(|i| i.id.clone()),
+            );
+            let fired = findings
+                .iter()
+                .filter(|f| f.why.iter().any(|c| c.path == path))
+                .map(|f| f.rule.clone())
+                .collect();
+            OpenQuestion { path, read_by, fired }
+        })
+        .collect()
+}
+
+fn summary(deal: &Deal) -> DealSummary {
+    let texts = |v: &[crate::deal::Text]| v.iter().map(|t| t.get_ref().clone()).collect();
+    DealSummary {
+        id: deal.deal.id.clone(),
+        title: deal.deal.title.clone(),
+        summary: deal.deal.summary.clone(),
+        provider: PartySummary {
+            name: deal.provider.name.clone(),
+            sector: deal.provider.sector.get_ref().clone(),
+            jurisdictions: deal.provider.jurisdictions.clone(),
+        },
+        recipient: PartySummary {
+            name: deal.recipient.name.clone(),
+            sector: deal.recipient.sector.get_ref().clone(),
+            jurisdictions: deal.recipient.jurisdictions.clone(),
+        },
+        collection_purposes: texts(&deal.collection.purposes),
+        proposed_purposes: texts(&deal.proposed_use.purposes),
+    }
+}

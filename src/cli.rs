@@ -1,0 +1,101 @@
+//! Command-line arguments and the `run` that carries out a command; `main` only maps its
+//! outcome to an exit code.
+
+use crate::pack::RulePack;
+use crate::report::Report;
+use anyhow::Result;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Assess the risk of a proposed data-sharing deal described in a TOML file.
+///
+/// Exit codes: 0 assessed; 1 a threshold was exceeded; 2 bad input or usage.
+#[derive(Debug, Parser)]
+#[command(name = "dealrisk", version, about, long_about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Assess deal files and print a scored, explained risk report.
+    Assess(AssessArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AssessArgs {
+    /// Deal files (TOML) to assess.
+    #[arg(required = true, value_name = "DEAL.toml")]
+    pub deals: Vec<PathBuf>,
+
+    /// Add a rule pack (a folder of *.toml rule files); a rule with an existing id replaces it.
+    ///
+    /// May be given several times; later packs override earlier ones, and all override the
+    /// default pack embedded in the binary.
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Tables for a person at a terminal.
+    Table,
+    /// Stable JSON, documented in docs/report-json.md.
+    Json,
+}
+
+/// Runs the command line; the exit code follows the documented contract.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match run(&cli) {
+        Ok(output) => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(output.as_bytes()).and_then(|()| stdout.flush()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: cannot write the report: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Carries out a command and returns what it prints on stdout.
+pub fn run(cli: &Cli) -> Result<String> {
+    match &cli.command {
+        Command::Assess(args) => {
+            let pack = RulePack::load(&args.rules)?;
+            let reports = args
+                .deals
+                .iter()
+                .map(|path| {
+                    let deal = crate::deal_check::load(path, &pack)?;
+                    crate::assess::assess(&path.display().to_string(), &deal, &pack)
+                })
+                .collect::<Result<Vec<Report>>>()?;
+            match args.format {
+                Format::Table => Ok(crate::render::table::render(&reports)),
+                Format::Json => crate::render::json::render(&reports, &pack.files),
+            }
+        }
+    }
+}

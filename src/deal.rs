@@ -1,0 +1,198 @@
+//! The deal file: the types a deal TOML is parsed into, documented field by field in
+//! docs/deal-format.md. Values naming the rule pack's taxonomies (categories, purposes,
+//! sectors, mitigations) stay strings here and are checked against the pack in `validate`.
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+/// A string from the deal file, with where it was written (for errors and reports).
+pub type Text = Spanned<String>;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deal {
+    pub deal: About,
+    pub provider: Party,
+    pub recipient: Recipient,
+    pub datasets: Vec<Dataset>,
+    pub collection: Collection,
+    #[serde(rename = "use")]
+    pub proposed_use: ProposedUse,
+    pub transfer: Transfer,
+    pub customers: Customers,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mitigations: Vec<DeclaredMitigation>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct About {
+    pub id: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Party {
+    pub name: String,
+    pub sector: Text,
+    #[serde(default)]
+    pub jurisdictions: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recipient {
+    pub name: String,
+    pub sector: Text,
+    #[serde(default)]
+    pub jurisdictions: Vec<String>,
+    /// Whether the recipient decides the purposes itself (a new controller) or acts only on
+    /// the provider's instructions (a processor).
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dataset {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub subjects: Subjects,
+    pub minors: Answer,
+    pub categories: Vec<Text>,
+    /// Categories removed at source before the data is shared.
+    #[serde(default)]
+    pub excluded: Vec<Text>,
+    pub people: Count,
+    pub form: Form,
+    pub granularity: Granularity,
+    pub history_months: Count,
+    pub provenance: Vec<Provenance>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Collection {
+    pub purposes: Vec<Text>,
+    /// Purposes the privacy notice names (what customers were told at collection).
+    pub notice_purposes: Vec<Text>,
+    pub notice_mentions_sharing: Answer,
+    pub consent: Consent,
+    pub legal_basis: LegalBasis,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProposedUse {
+    pub purposes: Vec<Text>,
+    pub decisions: Vec<Decision>,
+    pub automated: Automation,
+    pub onward_transfer: Onward,
+    pub retention_months: Count,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Transfer {
+    pub mode: Mode,
+    pub frequency: Frequency,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Customers {
+    /// Are customers told of this particular deal before it happens?
+    pub told: Answer,
+    pub can_opt_out: Answer,
+    pub value: ValueBack,
+    /// Does the deal apply to data collected before its terms were announced?
+    pub retroactive: Answer,
+    /// The front-page test as judged by the people in the room.
+    pub would_expect: Answer,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeclaredMitigation {
+    pub id: Text,
+    /// Where the mitigation is written down (a contract clause, a k value, a DPIA reference).
+    /// Without it the mitigation is "asserted" and counts for less.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+}
+
+macro_rules! answer_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+        #[serde(rename_all = "kebab-case")]
+        pub enum $name { $($variant),+ }
+    };
+}
+
+answer_enum!(
+    /// A fact that may be true, false or not known yet.
+    Answer { Yes, No, Unknown }
+);
+answer_enum!(Role { Controller, JointController, Processor, Unknown });
+answer_enum!(Subjects { Customers, Patients, Minors, Employees, Public, Unknown });
+answer_enum!(Form { Identified, Pseudonymised, Aggregated, Anonymised, Synthetic, Unknown });
+answer_enum!(Granularity { LineItem, Basket, Profile, Aggregate, Unknown });
+answer_enum!(Provenance { Given, Observed, Inferred, Scraped, Bought, Unknown });
+answer_enum!(Consent { None, OptOut, OptIn, Explicit, Unknown });
+answer_enum!(LegalBasis { Consent, Contract, LegitimateInterests, LegalObligation, Unknown });
+answer_enum!(Decision { None, Marketing, Pricing, Eligibility, Unknown });
+answer_enum!(Automation { None, Assisted, Solely, Unknown });
+answer_enum!(Onward { None, Processors, ThirdParties, Unknown });
+answer_enum!(Mode { FullCopy, Sample, QueryAccess, CleanRoom, ProviderMediated, Unknown });
+answer_enum!(Frequency { OneOff, Recurring, Continuous, Unknown });
+answer_enum!(ValueBack { None, Discounts, Service, Payment, Unknown });
+
+/// A number of people or months, or `"unknown"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Count {
+    Known(u64),
+    Unknown,
+}
+
+impl<'de> Deserialize<'de> for Count {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl serde::de::Visitor<'_> for Visit {
+            type Value = Count;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a whole number of at least 0, or \"unknown\"")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Count, E> {
+                u64::try_from(v)
+                    .map(Count::Known)
+                    .map_err(|_| E::custom(format!("invalid value {v}, expected a whole number of at least 0, or \"unknown\"")))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Count, E> {
+                Ok(Count::Known(v))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Count, E> {
+                if v == "unknown" {
+                    Ok(Count::Unknown)
+                } else {
+                    Err(E::custom(format!(
+                        "invalid value \"{v}\", expected a whole number or \"unknown\""
+                    )))
+                }
+            }
+        }
+        de.deserialize_any(Visit)
+    }
+}
+
+impl Serialize for Count {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Count::Known(n) => s.serialize_i64(i64::try_from(*n).unwrap_or(i64::MAX)),
+            Count::Unknown => s.serialize_str("unknown"),
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! Located error messages for deal and rule files: file, line, column, field, what was
+//! expected and the nearest valid value, in one format whatever found the problem.
+
+use std::fmt::Write as _;
+use std::ops::Range;
+use std::path::Path;
+
+/// The valid value nearest to `value`, if one is close enough to be a likely typo.
+pub fn nearest<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted = value.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&wanted, &c.to_lowercase()), c))
+        .filter(|(similarity, _)| *similarity >= 0.75)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(source.len());
+    let before = source.get(..offset).unwrap_or(source);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+/// Renders one error at a span of a file, with the line quoted and the span underlined.
+pub fn at_span(file: &Path, source: &str, span: Option<Range<usize>>, message: &str) -> String {
+    let Some(span) = span else {
+        return format!("{}: {message}", file.display());
+    };
+    let (line, column) = line_col(source, span.start);
+    let mut out = String::new();
+    let field = field_at(source, span.start);
+    let field = field.map(|f| format!(" (field `{f}`)")).unwrap_or_default();
+    let _ = writeln!(out, "{}:{line}:{column}{field}: {message}", file.display());
+    if let Some(text) = source.lines().nth(line - 1) {
+        let text: String = text.chars().filter(|c| !c.is_control()).collect();
+        let width = source
+            .get(span.clone())
+            .map_or(1, |s| s.lines().next().unwrap_or("").chars().count().max(1));
+        let gutter = line.to_string().len();
+        let _ = writeln!(out, "{:gutter$} |", "");
+        let _ = writeln!(out, "{line} | {text}");
+        let _ = write!(out, "{:gutter$} | {:column$}{}", "", "", "^".repeat(width), column = column - 1);
+    }
+    out
+}
+
+/// Adds "did you mean" to serde's "unknown variant/field `x`, expected one of `a`, `b`" messages.
+pub fn with_suggestion(message: &str) -> String {
+    let Some(found) = backticked(message).next() else {
+        return message.to_string();
+    };
+    let Some(expected_at) = message.find("expected") else {
+        return message.to_string();
+    };
+    let candidates: Vec<&str> = backticked(&message[expected_at..]).collect();
+    match nearest(found, candidates) {
+        Some(best) if best != found => format!("{message}; did you mean `{best}`?"),
+        _ => message.to_string(),
+    }
+}
+
+fn backticked(text: &str) -> impl Iterator<Item = &str> {
+    text.split('`').skip(1).step_by(2)
+}
+
+/// The dotted path of the key written on the line of `offset`, under its nearest table header.
+fn field_at(source: &str, offset: usize) -> Option<String> {
+    let before = source.get(..offset)?;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = source[line_start..].lines().next().unwrap_or("");
+    let key = line
+        .split_once('=')
+        .map(|(k, _)| k.trim().trim_matches('"'))
+        .filter(|k| !k.is_empty() && !k.starts_with('['));
+    let table = before[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim().to_string());
+    match (table, key) {
+        (Some(t), Some(k)) => Some(format!("{t}.{k}")),
+        (None, Some(k)) => Some(k.to_string()),
+        (Some(t), None) if line.trim_start().starts_with('[') => Some(t),
+        _ => None,
+    }
+}
+
+/// Parses TOML into `T`, turning the parser's error into a located message.
+pub fn parse_toml<T: serde::de::DeserializeOwned>(file: &Path, source: &str) -> anyhow::Result<T> {
+    toml::from_str(source).map_err(|e| {
+        let message = with_suggestion(e.message().trim_end());
+        anyhow::anyhow!(at_span(file, source, e.span(), &message))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_the_nearest_variant() {
+        let m = "unknown variant `opt_in`, expected one of `none`, `opt-out`, `opt-in`";
+        assert!(with_suggestion(m).ends_with("did you mean `opt-in`?"));
+    }
+
+    #[test]
+    fn no_suggestion_for_unrelated_value() {
+        let m = "unknown variant `zzz`, expected one of `none`, `opt-out`";
+        assert_eq!(with_suggestion(m), m);
+    }
+
+    #[test]
+    fn line_and_column_count_characters() {
+        assert_eq!(line_col("a = 1\nbé = 2", 10), (2, 4));
+    }
+}

@@ -1,0 +1,245 @@
+//! Facts derived from a deal through the pack's taxonomies before any rule runs: which
+//! sensitive categories are present (declared or inferred), how far each proposed purpose
+//! drifts from the purposes of collection, which consent the use needs. Rules read them as
+//! `facts` in their conditions; reports show how each was reached.
+
+use crate::condition::Scope;
+use crate::deal::Deal;
+use crate::pack::RulePack;
+use crate::paths::{Cited, cite};
+use anyhow::Result;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What rule conditions see as `facts`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Facts {
+    /// Sensitive categories present after exclusions, declared or inferred.
+    pub categories: Vec<String>,
+    pub declared_categories: Vec<String>,
+    /// Present only through inference.
+    pub inferred_categories: Vec<String>,
+    pub max_weight: i64,
+    /// Severity of the heaviest category present, 0 when none is.
+    pub max_category_severity: i64,
+    /// Largest drift distance of any proposed purpose, after modifiers.
+    pub drift: i64,
+    pub use_families: Vec<String>,
+    pub collection_families: Vec<String>,
+    /// Proposed purposes the collection notice did not name.
+    pub unnoticed_purposes: Vec<String>,
+    pub consent_rank: i64,
+    pub required_consent_rank: i64,
+    pub required_consent: String,
+    /// Whether the provider's customers expect data to reach the recipient's sector.
+    pub recipient_expected: bool,
+    /// Largest known number of people in any dataset; `people_unknown` if any is unknown.
+    pub max_people: i64,
+    pub people_unknown: bool,
+    /// Declared mitigation ids.
+    pub mitigations: Vec<String>,
+}
+
+/// How a category came to be present in a dataset.
+#[derive(Debug, Clone, Serialize)]
+pub struct Presence {
+    pub category: String,
+    pub dataset: String,
+    /// `declared`, or the id of the inference rule.
+    pub by: String,
+    pub likelihood: u8,
+    pub because: Vec<Cited>,
+}
+
+/// One proposed purpose's distance from the nearest purpose of collection.
+#[derive(Debug, Clone, Serialize)]
+pub struct PurposeDrift {
+    pub purpose: String,
+    pub family: String,
+    pub nearest_collection_purpose: Option<String>,
+    pub base_distance: i64,
+    pub modifiers: Vec<DriftStep>,
+    pub distance: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DriftStep {
+    pub id: String,
+    pub title: String,
+    pub delta: i64,
+}
+
+pub struct Derived {
+    pub facts: Facts,
+    pub presence: Vec<Presence>,
+    pub drift: Vec<PurposeDrift>,
+}
+
+pub fn derive(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result<Derived> {
+    let mitigations: Vec<String> =
+        deal.mitigations.iter().map(|m| m.id.get_ref().clone()).collect::<BTreeSet<_>>().into_iter().collect();
+    let presence = sensitive_presence(deal, deal_json, pack)?;
+    let drift = purpose_drift(deal, deal_json, pack, &mitigations)?;
+
+    let categories: BTreeSet<&str> = presence.iter().map(|p| p.category.as_str()).collect();
+    let declared: BTreeSet<&str> =
+        presence.iter().filter(|p| p.by == "declared").map(|p| p.category.as_str()).collect();
+    let max_weight = categories.iter().map(|c| pack.categories[*c].weight).max().unwrap_or(0);
+    let mut required = pack.scoring.consent_ladder.first().cloned().unwrap_or_default();
+    let needs = categories
+        .iter()
+        .map(|c| &pack.categories[*c].consent_required)
+        .chain(deal.proposed_use.purposes.iter().map(|p| &pack.purposes[p.get_ref()].consent_required));
+    for need in needs {
+        if pack.consent_rank(need) > pack.consent_rank(&required) {
+            required = need.clone();
+        }
+    }
+    let consent = serde_json::to_value(deal.collection.consent)?;
+    let notice: BTreeSet<&str> = deal.collection.notice_purposes.iter().map(|p| p.get_ref().as_str()).collect();
+    let families = |purposes: &[crate::deal::Text]| -> Vec<String> {
+        purposes
+            .iter()
+            .map(|p| pack.purposes[p.get_ref()].family.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    };
+    let provider_sector = &pack.sectors[deal.provider.sector.get_ref()];
+    let people = deal.datasets.iter().map(|d| d.people);
+
+    let facts = Facts {
+        categories: categories.iter().map(|c| c.to_string()).collect(),
+        declared_categories: declared.iter().map(|c| c.to_string()).collect(),
+        inferred_categories: categories.difference(&declared).map(|c| c.to_string()).collect(),
+        max_weight: i64::from(max_weight),
+        max_category_severity: if max_weight == 0 { 0 } else { i64::from(pack.weight_severity(max_weight)) },
+        drift: drift.iter().map(|d| d.distance).max().unwrap_or(0),
+        use_families: families(&deal.proposed_use.purposes),
+        collection_families: families(&deal.collection.purposes),
+        unnoticed_purposes: deal
+            .proposed_use
+            .purposes
+            .iter()
+            .map(|p| p.get_ref())
+            .filter(|p| !notice.contains(p.as_str()))
+            .cloned()
+            .collect(),
+        consent_rank: pack.consent_rank(consent.as_str().unwrap_or("unknown")),
+        required_consent_rank: pack.consent_rank(&required),
+        required_consent: required,
+        recipient_expected: provider_sector.expected_recipients.iter().any(|s| s == deal.recipient.sector.get_ref()),
+        max_people: people
+            .clone()
+            .filter_map(|c| match c {
+                crate::deal::Count::Known(n) => Some(i64::try_from(n).unwrap_or(i64::MAX)),
+                crate::deal::Count::Unknown => None,
+            })
+            .max()
+            .unwrap_or(0),
+        people_unknown: people.clone().any(|c| c == crate::deal::Count::Unknown),
+        mitigations,
+    };
+    Ok(Derived { facts, presence, drift })
+}
+
+/// Declared categories, then inferences run to a fixed point (an inferred trait can reveal
+/// another), all after the dataset's exclusions.
+fn sensitive_presence(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result<Vec<Presence>> {
+    let mut all = Vec::new();
+    for (index, dataset) in deal.datasets.iter().enumerate() {
+        let excluded: BTreeSet<&str> = dataset.excluded.iter().map(|c| c.get_ref().as_str()).collect();
+        let mut found: BTreeMap<String, Presence> = BTreeMap::new();
+        for category in &dataset.categories {
+            let id = category.get_ref();
+            if excluded.contains(id.as_str()) {
+                continue;
+            }
+            found.entry(id.clone()).or_insert_with(|| Presence {
+                category: id.clone(),
+                dataset: dataset.id.clone(),
+                by: "declared".to_string(),
+                likelihood: pack.scoring.declared_likelihood,
+                because: cite(deal_json, &format!("datasets[{index}].categories")),
+            });
+        }
+        loop {
+            let mut view = serde_json::to_value(dataset)?;
+            view["categories"] = serde_json::to_value(found.keys().collect::<Vec<_>>())?;
+            let scope = Scope::new().with("dataset", &view)?.with("deal", deal_json)?;
+            let mut added = false;
+            for inference in pack.inferences.values() {
+                let reveals = &inference.reveals;
+                let stronger_known = found.get(reveals).is_some_and(|p| p.likelihood >= inference.likelihood);
+                if excluded.contains(reveals.as_str()) || stronger_known {
+                    continue;
+                }
+                if scope.condition(&inference.when, &format!("inference {}", inference.id))? {
+                    let because = inference
+                        .because
+                        .iter()
+                        .flat_map(|field| cite(deal_json, &format!("datasets[{index}].{field}")))
+                        .collect();
+                    found.insert(
+                        reveals.clone(),
+                        Presence {
+                            category: reveals.clone(),
+                            dataset: dataset.id.clone(),
+                            by: inference.id.clone(),
+                            likelihood: inference.likelihood,
+                            because,
+                        },
+                    );
+                    added = true;
+                }
+            }
+            if !added {
+                break;
+            }
+        }
+        all.extend(found.into_values());
+    }
+    Ok(all)
+}
+
+/// Distance of each proposed purpose from its nearest purpose of collection (the pack's
+/// family table), adjusted by the pack's drift modifiers and kept within 0..=max_drift.
+fn purpose_drift(deal: &Deal, deal_json: &Value, pack: &RulePack, mitigations: &[String]) -> Result<Vec<PurposeDrift>> {
+    let max = pack.scoring.max_drift;
+    let mut out = Vec::new();
+    for purpose in &deal.proposed_use.purposes {
+        let id = purpose.get_ref();
+        let family = &pack.purposes[id].family;
+        let nearest = deal
+            .collection
+            .purposes
+            .iter()
+            .map(|c| {
+                let from = &pack.purposes[c.get_ref()].family;
+                (pack.families[from].distance[family], c.get_ref().clone())
+            })
+            .min();
+        let base = nearest.as_ref().map_or(max, |n| n.0);
+        let scope = Scope::new()
+            .with("deal", deal_json)?
+            .with("purpose", id)?
+            .with("mitigations", &mitigations)?;
+        let mut modifiers = Vec::new();
+        for m in pack.drift_modifiers.values() {
+            if scope.condition(&m.when, &format!("drift modifier {}", m.id))? {
+                modifiers.push(DriftStep { id: m.id.clone(), title: m.title.clone(), delta: m.delta });
+            }
+        }
+        let distance = (base + modifiers.iter().map(|m| m.delta).sum::<i64>()).clamp(0, max);
+        out.push(PurposeDrift {
+            purpose: id.clone(),
+            family: family.clone(),
+            nearest_collection_purpose: nearest.map(|n| n.1),
+            base_distance: base,
+            modifiers,
+            distance,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,18 @@
+//! dealrisk: assess the risk of a proposed data-sharing deal against a rule pack.
+//!
+//! Flow: `cli` reads arguments → `pack` loads the rule pack → `deal_check` reads and checks
+//! each deal → `assess` derives `facts`, evaluates rules (`condition`) and scores (`score`)
+//! into a `report::Report` → `render` prints it in the chosen format.
+
+pub mod assess;
+pub mod cli;
+pub mod condition;
+pub mod deal;
+pub mod deal_check;
+pub mod diagnostic;
+pub mod facts;
+pub mod pack;
+pub mod paths;
+pub mod render;
+pub mod report;
+pub mod score;

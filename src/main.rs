@@ -1,0 +1,7 @@
+//! Entry point: turns the outcome of `dealrisk::cli::run` into an exit code.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    dealrisk::cli::main()
+}

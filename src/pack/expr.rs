@@ -1,0 +1,77 @@
+//! CEL expressions in rule files, compiled as they are read so that a condition that does
+//! not compile is reported at its line and column like any other bad value.
+
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use toml::Spanned;
+
+/// A compiled CEL expression together with its text.
+#[derive(Clone)]
+pub struct Expr {
+    pub text: Spanned<String>,
+    pub program: Arc<cel::Program>,
+}
+
+impl std::fmt::Debug for Expr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Expr({:?})", self.text.get_ref())
+    }
+}
+
+impl Expr {
+    pub fn compile(text: Spanned<String>) -> Result<Expr, String> {
+        let program = cel::Program::compile(text.get_ref())
+            .map_err(|e| format!("CEL expression does not compile: {}", one_line(&e.to_string())))?;
+        Ok(Expr { text, program: Arc::new(program) })
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.text.get_ref()
+    }
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl<'de> Deserialize<'de> for Expr {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        let text = Spanned::<String>::deserialize(de)?;
+        Expr::compile(text).map_err(serde::de::Error::custom)
+    }
+}
+
+impl Serialize for Expr {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// A level 1..=4 written as a number, or as a CEL expression that computes one.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum LevelSpec {
+    Fixed(u8),
+    Computed(Expr),
+}
+
+impl<'de> Deserialize<'de> for LevelSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Fixed(i64),
+            Computed(Spanned<String>),
+        }
+        let raw = Raw::deserialize(de).map_err(|_: D::Error| {
+            serde::de::Error::custom("expected a level from 1 to 4, or a CEL expression that computes one")
+        })?;
+        match raw {
+            Raw::Fixed(n @ 1..=4) => Ok(LevelSpec::Fixed(n as u8)),
+            Raw::Fixed(n) => Err(serde::de::Error::custom(format!(
+                "invalid level {n}, expected 1 to 4"
+            ))),
+            Raw::Computed(text) => Expr::compile(text).map(LevelSpec::Computed).map_err(serde::de::Error::custom),
+        }
+    }
+}

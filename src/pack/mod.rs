@@ -1,0 +1,230 @@
+//! The rule pack: where rule files are found (embedded default pack, `--rules DIR`), read,
+//! merged by id, and checked for consistency before any deal is assessed.
+
+mod expr;
+pub mod model;
+mod validate;
+
+use anyhow::{Context as _, Result, bail};
+use include_dir::{Dir, include_dir};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub use expr::Expr;
+pub use model::*;
+
+/// The default pack, compiled into the binary so dealrisk works from any directory.
+static DEFAULT_PACK: Dir = include_dir!("$CARGO_MANIFEST_DIR/rules");
+
+/// The merged rule pack, every record keyed by id.
+#[derive(Debug)]
+pub struct RulePack {
+    pub scoring: Scoring,
+    /// Sorted by `order`.
+    pub areas: Vec<Area>,
+    pub categories: BTreeMap<String, Category>,
+    pub inferences: BTreeMap<String, Inference>,
+    pub families: BTreeMap<String, Family>,
+    pub purposes: BTreeMap<String, Purpose>,
+    pub drift_modifiers: BTreeMap<String, DriftModifier>,
+    pub sectors: BTreeMap<String, Sector>,
+    pub mitigations: BTreeMap<String, Mitigation>,
+    pub rules: BTreeMap<String, Rule>,
+    /// The files the pack was read from, in reading order.
+    pub files: Vec<String>,
+    /// Which file each record came from, keyed by (section, id), and each file's text.
+    origins: BTreeMap<(&'static str, String), String>,
+    sources: BTreeMap<String, String>,
+}
+
+impl RulePack {
+    /// The default pack, then each extra pack in order; a later record replaces an earlier
+    /// one with the same id.
+    pub fn load(extra: &[PathBuf]) -> Result<RulePack> {
+        let mut builder = Builder::default();
+        let mut embedded = Vec::new();
+        collect_embedded(&DEFAULT_PACK, &mut embedded);
+        embedded.sort_by(|a, b| a.0.cmp(&b.0));
+        for (name, text) in embedded {
+            builder.add(0, format!("rules/{name}"), text)?;
+        }
+        for (layer, dir) in extra.iter().enumerate() {
+            for file in toml_files(dir)? {
+                let text = std::fs::read_to_string(&file)
+                    .with_context(|| format!("cannot read rule file {}", file.display()))?;
+                builder.add(layer + 1, file.display().to_string(), text)?;
+            }
+        }
+        builder.finish()
+    }
+
+    pub fn area(&self, id: &str) -> Option<&Area> {
+        self.areas.iter().find(|a| a.id == id)
+    }
+
+    /// The level name (`levels[n - 1]`) of a level 1..=4.
+    pub fn level_name(&self, level: u8) -> &str {
+        self.scoring
+            .levels
+            .get(usize::from(level.max(1)) - 1)
+            .map_or("?", String::as_str)
+    }
+
+    /// Severity of a category weight, per `weight_severity`.
+    pub fn weight_severity(&self, weight: u8) -> u8 {
+        self.scoring
+            .weight_severity
+            .iter()
+            .find(|w| weight <= w.max_weight)
+            .map_or(4, |w| w.severity)
+    }
+
+    /// Rank of a consent level on the ladder; unknown or unlisted ranks as the weakest.
+    pub fn consent_rank(&self, level: &str) -> i64 {
+        self.scoring
+            .consent_ladder
+            .iter()
+            .position(|l| l == level)
+            .map_or(0, |i| i as i64)
+    }
+
+    /// Every rule id the pack can report: rules and the findings of sensitive categories.
+    pub fn finding_ids(&self) -> impl Iterator<Item = &str> {
+        self.rules
+            .keys()
+            .map(String::as_str)
+            .chain(self.categories.values().map(|c| c.rule.as_str()))
+    }
+}
+
+fn collect_embedded(dir: &'static Dir<'static>, out: &mut Vec<(String, String)>) {
+    for file in dir.files() {
+        let path = file.path();
+        if path.extension().is_some_and(|e| e == "toml")
+            && let Some(text) = file.contents_utf8()
+        {
+            out.push((path.display().to_string(), text.to_string()));
+        }
+    }
+    for sub in dir.dirs() {
+        collect_embedded(sub, out);
+    }
+}
+
+/// The `*.toml` files under `dir`, recursively, in a stable order.
+fn toml_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let meta = std::fs::metadata(dir)
+        .with_context(|| format!("cannot read rule pack {}", dir.display()))?;
+    if !meta.is_dir() {
+        bail!("rule pack {} is not a folder; --rules takes a folder of *.toml rule files", dir.display());
+    }
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(d) = pending.pop() {
+        let entries = std::fs::read_dir(&d).with_context(|| format!("cannot read rule pack {}", d.display()))?;
+        for entry in entries {
+            let path = entry.with_context(|| format!("cannot read rule pack {}", d.display()))?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "toml") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    if files.is_empty() {
+        bail!("rule pack {} holds no *.toml rule files", dir.display());
+    }
+    Ok(files)
+}
+
+#[derive(Default)]
+struct Builder {
+    scoring: Option<Scoring>,
+    areas: BTreeMap<String, Area>,
+    categories: BTreeMap<String, Category>,
+    inferences: BTreeMap<String, Inference>,
+    families: BTreeMap<String, Family>,
+    purposes: BTreeMap<String, Purpose>,
+    drift_modifiers: BTreeMap<String, DriftModifier>,
+    sectors: BTreeMap<String, Sector>,
+    mitigations: BTreeMap<String, Mitigation>,
+    rules: BTreeMap<String, Rule>,
+    files: Vec<String>,
+    /// (section, id) -> (layer, file)
+    origins: BTreeMap<(&'static str, String), (usize, String)>,
+    sources: BTreeMap<String, String>,
+}
+
+impl Builder {
+    fn add(&mut self, layer: usize, name: String, text: String) -> Result<()> {
+        let file: PackFile = crate::diagnostic::parse_toml(Path::new(&name), &text)?;
+        self.sources.insert(name.clone(), text);
+        self.files.push(name.clone());
+        if let Some(scoring) = file.scoring {
+            self.scoring = Some(scoring);
+        }
+        macro_rules! merge {
+            ($section:literal, $items:expr, $map:expr) => {
+                for item in $items {
+                    self.claim($section, &item.id, layer, &name)?;
+                    $map.insert(item.id.clone(), item);
+                }
+            };
+        }
+        merge!("area", file.area, self.areas);
+        merge!("category", file.category, self.categories);
+        merge!("inference", file.inference, self.inferences);
+        merge!("family", file.family, self.families);
+        merge!("purpose", file.purpose, self.purposes);
+        merge!("drift_modifier", file.drift_modifier, self.drift_modifiers);
+        merge!("sector", file.sector, self.sectors);
+        merge!("mitigation", file.mitigation, self.mitigations);
+        merge!("rule", file.rule, self.rules);
+        Ok(())
+    }
+
+    /// Records where an id comes from; the same id twice within one pack is an error.
+    fn claim(&mut self, section: &'static str, id: &str, layer: usize, file: &str) -> Result<()> {
+        let key = (section, id.to_string());
+        if let Some((earlier_layer, earlier_file)) = self.origins.get(&key)
+            && *earlier_layer == layer
+        {
+            let text = &self.sources[file];
+            let span = validate::find_record(text, id);
+            bail!(crate::diagnostic::at_span(
+                Path::new(file),
+                text,
+                span,
+                &format!("duplicate {section} id `{id}`, already defined in {earlier_file}")
+            ));
+        }
+        self.origins.insert(key, (layer, file.to_string()));
+        Ok(())
+    }
+
+    fn finish(self) -> Result<RulePack> {
+        let Some(scoring) = self.scoring else {
+            bail!("the rule pack has no [scoring] table (read: {})", self.files.join(", "));
+        };
+        let mut areas: Vec<Area> = self.areas.into_values().collect();
+        areas.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.id.cmp(&b.id)));
+        let pack = RulePack {
+            scoring,
+            areas,
+            categories: self.categories,
+            inferences: self.inferences,
+            families: self.families,
+            purposes: self.purposes,
+            drift_modifiers: self.drift_modifiers,
+            sectors: self.sectors,
+            mitigations: self.mitigations,
+            rules: self.rules,
+            files: self.files,
+            origins: self.origins.into_iter().map(|(k, (_, f))| (k, f)).collect(),
+            sources: self.sources,
+        };
+        validate::check(&pack)?;
+        Ok(pack)
+    }
+}

@@ -1,0 +1,238 @@
+//! The rule pack's records as written in `rules/*.toml`: scoring parameters, areas,
+//! taxonomies (categories, purposes, sectors), inference rules, mitigations and rules.
+//! docs/rules.md documents every field.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub use super::expr::{Expr, LevelSpec};
+
+/// One rule-pack file. Any file may hold any of these sections; `load` merges them by id.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackFile {
+    pub scoring: Option<Scoring>,
+    #[serde(default)]
+    pub area: Vec<Area>,
+    #[serde(default)]
+    pub category: Vec<Category>,
+    #[serde(default)]
+    pub inference: Vec<Inference>,
+    #[serde(default)]
+    pub family: Vec<Family>,
+    #[serde(default)]
+    pub purpose: Vec<Purpose>,
+    #[serde(default)]
+    pub drift_modifier: Vec<DriftModifier>,
+    #[serde(default)]
+    pub sector: Vec<Sector>,
+    #[serde(default)]
+    pub mitigation: Vec<Mitigation>,
+    #[serde(default)]
+    pub rule: Vec<Rule>,
+}
+
+/// Every number of the scoring model (docs/scoring.md).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scoring {
+    /// Names of the levels 1..=4 used for severity and likelihood.
+    pub levels: Vec<String>,
+    /// p = (risk / max_risk) ^ exponent for each finding.
+    pub exponent: f64,
+    pub bands: Vec<Band>,
+    /// A finding whose residual risk reaches `risk_at_least` lifts the score to `score_at_least`.
+    pub floors: Vec<Floor>,
+    /// Score floor while any blocking finding stands.
+    pub blocking_floor: f64,
+    /// Most levels that mitigations may remove from one dimension of one finding.
+    pub mitigation_cap: u8,
+    /// Share of its effect that a mitigation without evidence keeps (rounded down).
+    pub asserted_factor: f64,
+    /// Likelihood of a sensitive category that a dataset declares.
+    pub declared_likelihood: u8,
+    /// Category weight to severity: the first entry whose `max_weight` is not below it.
+    pub weight_severity: Vec<WeightSeverity>,
+    /// Consent levels, weakest first; `unknown` ranks as the weakest.
+    pub consent_ladder: Vec<String>,
+    /// The area under which the engine files a finding for each sensitive category present.
+    pub category_area: String,
+    /// Highest drift distance; modifiers cannot push drift outside 0..=max_drift.
+    pub max_drift: i64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Band {
+    pub id: String,
+    pub min: f64,
+    pub verdict: String,
+    pub advice: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Floor {
+    pub risk_at_least: u8,
+    pub score_at_least: f64,
+    pub why: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeightSeverity {
+    pub max_weight: u8,
+    pub severity: u8,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Area {
+    pub id: String,
+    pub title: String,
+    /// Position in reports.
+    pub order: u32,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    pub id: String,
+    /// Id of the finding filed when this category is present.
+    pub rule: String,
+    pub name: String,
+    pub title: String,
+    pub weight: u8,
+    /// Weakest consent (a `consent_ladder` entry) under which this data may be used.
+    pub consent_required: String,
+    pub problem: String,
+    /// The law or framework that makes the category sensitive.
+    pub basis: String,
+    #[serde(default)]
+    pub fideslang: Vec<String>,
+    pub signals: Signals,
+    pub recommendation: String,
+    pub rationale: String,
+    pub references: Vec<String>,
+}
+
+/// Keywords that reveal a category in product descriptions or field names (evidence scans).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signals {
+    pub keywords: Vec<String>,
+    pub word_boundary: bool,
+}
+
+/// "This data reveals that trait": a category counts as present when `when` holds for a dataset.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inference {
+    pub id: String,
+    pub reveals: String,
+    /// CEL over `dataset` (with the categories present so far) and `deal`.
+    pub when: Expr,
+    pub likelihood: u8,
+    /// Dataset fields (relative to the dataset) that the inference reads.
+    pub because: Vec<String>,
+    pub rationale: String,
+    pub references: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Family {
+    pub id: String,
+    pub name: String,
+    /// Drift distance from this family to every family (including itself).
+    pub distance: BTreeMap<String, i64>,
+    pub rationale: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Purpose {
+    pub id: String,
+    pub family: String,
+    pub name: String,
+    pub description: String,
+    pub consent_required: String,
+    #[serde(default)]
+    pub fideslang: Vec<String>,
+}
+
+/// GDPR Art. 6(4)-style adjustment to the drift distance of every proposed purpose.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DriftModifier {
+    pub id: String,
+    pub title: String,
+    /// CEL over `deal`, `purpose` (the proposed purpose id) and `mitigations`.
+    pub when: Expr,
+    pub delta: i64,
+    pub because: Vec<String>,
+    pub rationale: String,
+    pub references: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sector {
+    pub id: String,
+    pub name: String,
+    /// Recipient sectors that this sector's customers expect their data to reach.
+    pub expected_recipients: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mitigation {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub effects: Vec<Effect>,
+    pub references: Vec<String>,
+}
+
+/// Lowers likelihood and/or severity of every finding it targets (by problem, area or rule).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Effect {
+    #[serde(default)]
+    pub problems: Vec<String>,
+    #[serde(default)]
+    pub areas: Vec<String>,
+    #[serde(default)]
+    pub rules: Vec<String>,
+    #[serde(default)]
+    pub likelihood: u8,
+    #[serde(default)]
+    pub severity: u8,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub id: String,
+    /// Kebab-case name of the risky pattern.
+    pub name: String,
+    pub title: String,
+    pub area: String,
+    /// The NIST PRAM problematic data action this rule is an instance of.
+    pub problem: String,
+    pub severity: LevelSpec,
+    pub likelihood: LevelSpec,
+    /// CEL condition over `deal`, `facts` and `mitigations`.
+    pub when: Expr,
+    /// Optional CEL string expression that says, with figures, why the rule fired.
+    #[serde(default)]
+    pub message: Option<Expr>,
+    /// Deal fields the rule reads, as paths (`datasets[].form` for every dataset).
+    pub because: Vec<String>,
+    #[serde(default)]
+    pub blocking: bool,
+    pub rationale: String,
+    pub recommendation: String,
+    pub references: Vec<String>,
+}

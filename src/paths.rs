@@ -1,0 +1,114 @@
+//! Deal fields by their path in the file (`use.purposes`, `datasets[0].form`): how a
+//! finding cites the fields that made it fire, and where the `unknown` answers are.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// One deal field and its value, as cited by a finding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cited {
+    pub path: String,
+    pub value: Value,
+}
+
+/// Expands a pattern whose `[]` stands for every element (`datasets[].form`) against a deal.
+pub fn cite(deal: &Value, pattern: &str) -> Vec<Cited> {
+    let mut found = Vec::new();
+    walk(deal, String::new(), pattern, &mut found);
+    found
+}
+
+fn walk(value: &Value, prefix: String, rest: &str, out: &mut Vec<Cited>) {
+    if rest.is_empty() {
+        out.push(Cited { path: prefix, value: value.clone() });
+        return;
+    }
+    let (head, tail) = match rest.find(['.', '[']) {
+        Some(0) if rest.starts_with("[]") => {
+            let tail = rest[2..].strip_prefix('.').unwrap_or(&rest[2..]);
+            if let Value::Array(items) = value {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, format!("{prefix}[{i}]"), tail, out);
+                }
+            }
+            return;
+        }
+        Some(i) => (&rest[..i], rest[i..].strip_prefix('.').unwrap_or(&rest[i..])),
+        None => (rest, ""),
+    };
+    if let Some(next) = value.get(head) {
+        let path = if prefix.is_empty() { head.to_string() } else { format!("{prefix}.{head}") };
+        walk(next, path, tail, out);
+    }
+}
+
+/// Whether a concrete path (`datasets[0].people`) is matched by a pattern (`datasets[].people`).
+pub fn matches(pattern: &str, path: &str) -> bool {
+    let mut concrete = String::with_capacity(path.len());
+    let mut in_index = false;
+    for c in path.chars() {
+        match c {
+            '[' => {
+                in_index = true;
+                concrete.push_str("[]");
+            }
+            ']' => in_index = false,
+            _ if in_index => {}
+            _ => concrete.push(c),
+        }
+    }
+    concrete == pattern || concrete.starts_with(&format!("{pattern}.")) || concrete.starts_with(&format!("{pattern}["))
+}
+
+/// Paths of every field answered `"unknown"` (a list holding `"unknown"` counts as the list).
+pub fn unknowns(deal: &Value) -> Vec<String> {
+    let mut found = Vec::new();
+    find_unknowns(deal, String::new(), &mut found);
+    found
+}
+
+fn find_unknowns(value: &Value, path: String, out: &mut Vec<String>) {
+    match value {
+        Value::String(s) if s == "unknown" => out.push(path),
+        Value::Array(items) if items.iter().any(|v| v == "unknown") => out.push(path),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                find_unknowns(item, format!("{path}[{i}]"), out);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                let next = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                find_unknowns(item, next, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn cites_every_element_of_a_list() {
+        let deal = json!({"datasets": [{"form": "identified"}, {"form": "aggregated"}]});
+        let cited = cite(&deal, "datasets[].form");
+        assert_eq!(cited[1].path, "datasets[1].form");
+        assert_eq!(cited[1].value, json!("aggregated"));
+    }
+
+    #[test]
+    fn patterns_match_concrete_paths() {
+        assert!(matches("datasets[].people", "datasets[3].people"));
+        assert!(matches("customers", "customers.told"));
+        assert!(!matches("customers.told", "customers.told_x"));
+    }
+
+    #[test]
+    fn finds_unknown_answers() {
+        let deal = json!({"a": {"b": "unknown"}, "l": ["x", "unknown"], "ok": "yes"});
+        assert_eq!(unknowns(&deal), vec!["a.b", "l"]);
+    }
+}

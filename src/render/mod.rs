@@ -1,0 +1,9 @@
+//! Output formats. Each renders finished reports and computes nothing.
+
+pub mod json;
+pub mod table;
+
+/// Removes control characters (terminal escapes) from text taken from a deal file.
+pub fn clean(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control() || *c == '\n').collect()
+}

@@ -1,0 +1,118 @@
+//! The assessment's result as data: what every output format renders, and nothing else.
+//! Field names here are the JSON report's contract (docs/report-json.md).
+
+use crate::facts::{Facts, Presence, PurposeDrift};
+use crate::paths::Cited;
+use serde::Serialize;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub file: String,
+    pub deal: DealSummary,
+    pub inherent: Score,
+    pub residual: Score,
+    pub verdict: String,
+    pub advice: String,
+    /// The points the floors added above the formula, and why.
+    pub floor: Option<FloorApplied>,
+    pub areas: Vec<AreaScore>,
+    /// Ordered by residual risk, highest first.
+    pub findings: Vec<Finding>,
+    pub open_questions: Vec<OpenQuestion>,
+    pub sensitive_categories: Vec<Presence>,
+    pub purpose_drift: Vec<PurposeDrift>,
+    pub mitigations: Vec<DeclaredMitigation>,
+    pub facts: Facts,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DealSummary {
+    pub id: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub provider: PartySummary,
+    pub recipient: PartySummary,
+    pub collection_purposes: Vec<String>,
+    pub proposed_purposes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PartySummary {
+    pub name: String,
+    pub sector: String,
+    pub jurisdictions: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Score {
+    /// 0 to 100, rounded to a whole number; the band is read from it.
+    pub score: u32,
+    pub band: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FloorApplied {
+    pub rule: String,
+    pub points: u32,
+    pub why: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AreaScore {
+    pub id: String,
+    pub title: String,
+    /// This area's share of the residual score; the areas' points add up to it.
+    pub points: u32,
+    pub findings: usize,
+    pub blocking: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub rule: String,
+    pub title: String,
+    pub area: String,
+    pub problem: String,
+    pub blocking: bool,
+    pub severity: u8,
+    /// The pack's name of the residual severity level.
+    pub severity_level: String,
+    pub likelihood: u8,
+    pub inherent_risk: u8,
+    pub residual_severity: u8,
+    pub residual_likelihood: u8,
+    pub residual_risk: u8,
+    /// This finding's share of the residual score (floors excluded).
+    pub points: u32,
+    pub mitigations: Vec<AppliedMitigation>,
+    /// Why it fired, in words, then the deal fields it read.
+    pub message: String,
+    pub why: Vec<Cited>,
+    pub recommendation: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AppliedMitigation {
+    pub id: String,
+    pub likelihood: u8,
+    pub severity: u8,
+    pub asserted: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenQuestion {
+    pub path: String,
+    /// Rules and inferences that read this field; those that fired are in `fired`.
+    pub read_by: Vec<String>,
+    pub fired: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeclaredMitigation {
+    pub id: String,
+    pub title: String,
+    pub evidence: Option<String>,
+    pub asserted: bool,
+}
