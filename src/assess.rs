@@ -3,14 +3,13 @@
 
 use crate::condition::Scope;
 use crate::deal::Deal;
-use crate::facts::{self, Derived};
+use crate::facts::{self, Derived, InEffect};
 use crate::pack::{LevelSpec, RulePack};
 use crate::paths::{self, Cited};
 use crate::report::*;
 use crate::score::{self, Risk};
 use anyhow::{Result, anyhow};
 use serde_json::Value;
-use std::collections::BTreeSet;
 
 /// A finding before mitigations and scoring.
 struct Raw {
@@ -32,7 +31,10 @@ pub fn assess(file: &str, deal: &Deal, pack: &RulePack) -> Result<Report> {
     let mut raw = category_findings(&derived, pack);
     raw.extend(rule_findings(&deal_json, &derived, pack)?);
 
-    let mut findings: Vec<Finding> = raw.into_iter().map(|r| mitigate(r, deal, pack)).collect();
+    let mut findings: Vec<Finding> = raw
+        .into_iter()
+        .map(|r| mitigate(r, &derived.mitigations, pack))
+        .collect();
     findings.sort_by(|a, b| {
         b.residual_risk
             .cmp(&a.residual_risk)
@@ -41,22 +43,51 @@ pub fn assess(file: &str, deal: &Deal, pack: &RulePack) -> Result<Report> {
             .then(a.rule.cmp(&b.rule))
     });
 
-    let residual_risks: Vec<Risk> =
-        findings.iter().map(|f| Risk { risk: f.residual_risk, blocking: f.blocking }).collect();
+    let groups: Vec<String> = findings
+        .iter()
+        .map(|f| pack.scoring.group_by.key(f))
+        .collect();
+    let residual_risks: Vec<Risk> = findings
+        .iter()
+        .zip(&groups)
+        .map(|(f, group)| Risk {
+            risk: f.residual_risk,
+            blocking: f.blocking,
+            group,
+        })
+        .collect();
     let residual = score::score(&pack.scoring, &residual_risks);
-    let mut inherent_risks: Vec<Risk> =
-        findings.iter().map(|f| Risk { risk: f.inherent_risk, blocking: f.blocking }).collect();
+    let mut inherent_risks: Vec<Risk> = findings
+        .iter()
+        .zip(&groups)
+        .map(|(f, group)| Risk {
+            risk: f.inherent_risk,
+            blocking: f.blocking,
+            group,
+        })
+        .collect();
     inherent_risks.sort_by(|a, b| b.risk.cmp(&a.risk));
     let inherent = score::score(&pack.scoring, &inherent_risks);
 
-    for (finding, points) in findings.iter_mut().zip(&residual.points) {
+    let covered_by: Vec<Option<String>> = residual
+        .counted_as
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| (c != i).then(|| findings[c].rule.clone()))
+        .collect();
+    for ((finding, points), covered_by) in findings.iter_mut().zip(&residual.points).zip(covered_by)
+    {
         finding.points = *points;
+        finding.covered_by = covered_by;
     }
-    let floor = residual.floor.as_ref().map(|(i, points, why)| FloorApplied {
-        rule: findings[*i].rule.clone(),
-        points: *points,
-        why: why.clone(),
-    });
+    let floor = residual
+        .floor
+        .as_ref()
+        .map(|(i, points, why)| FloorApplied {
+            rule: findings[*i].rule.clone(),
+            points: *points,
+            why: why.clone(),
+        });
     let areas = pack
         .areas
         .iter()
@@ -64,7 +95,11 @@ pub fn assess(file: &str, deal: &Deal, pack: &RulePack) -> Result<Report> {
             let mine = findings.iter().filter(|f| f.area == area.id);
             let floor_points = floor
                 .as_ref()
-                .filter(|fl| findings.iter().any(|f| f.rule == fl.rule && f.area == area.id))
+                .filter(|fl| {
+                    findings
+                        .iter()
+                        .any(|f| f.rule == fl.rule && f.area == area.id)
+                })
                 .map_or(0, |fl| fl.points);
             AreaScore {
                 id: area.id.clone(),
@@ -80,8 +115,14 @@ pub fn assess(file: &str, deal: &Deal, pack: &RulePack) -> Result<Report> {
     Ok(Report {
         file: file.to_string(),
         deal: summary(deal),
-        inherent: Score { score: inherent.score, band: pack.scoring.bands[inherent.band].id.clone() },
-        residual: Score { score: residual.score, band: band.id.clone() },
+        inherent: Score {
+            score: inherent.score,
+            band: pack.scoring.bands[inherent.band].id.clone(),
+        },
+        residual: Score {
+            score: residual.score,
+            band: band.id.clone(),
+        },
         verdict: band.verdict.clone(),
         advice: band.advice.clone(),
         floor,
@@ -90,16 +131,7 @@ pub fn assess(file: &str, deal: &Deal, pack: &RulePack) -> Result<Report> {
         findings,
         sensitive_categories: derived.presence,
         purpose_drift: derived.drift,
-        mitigations: deal
-            .mitigations
-            .iter()
-            .map(|m| DeclaredMitigation {
-                id: m.id.get_ref().clone(),
-                title: pack.mitigations[m.id.get_ref()].title.clone(),
-                evidence: m.evidence.clone(),
-                asserted: m.evidence.is_none(),
-            })
-            .collect(),
+        mitigations: derived.mitigations,
         facts: derived.facts,
     })
 }
@@ -113,7 +145,11 @@ fn category_findings(derived: &Derived, pack: &RulePack) -> Vec<Raw> {
         .iter()
         .map(|id| {
             let category = &pack.categories[id];
-            let presences: Vec<_> = derived.presence.iter().filter(|p| &p.category == id).collect();
+            let presences: Vec<_> = derived
+                .presence
+                .iter()
+                .filter(|p| &p.category == id)
+                .collect();
             let likelihood = presences.iter().map(|p| p.likelihood).max().unwrap_or(1);
             let how: Vec<String> = presences
                 .iter()
@@ -136,7 +172,13 @@ fn category_findings(derived: &Derived, pack: &RulePack) -> Vec<Raw> {
                 blocking: false,
                 severity: pack.weight_severity(category.weight),
                 likelihood,
-                message: format!("{} (weight {}; {}): {}", category.name, category.weight, category.basis, how.join("; ")),
+                message: format!(
+                    "{} (weight {}; {}): {}",
+                    category.name,
+                    category.weight,
+                    category.basis,
+                    how.join("; ")
+                ),
                 why,
                 recommendation: category.recommendation.clone(),
             }
@@ -163,7 +205,12 @@ fn rule_findings(deal_json: &Value, derived: &Derived, pack: &RulePack) -> Resul
                     u8::try_from(n)
                         .ok()
                         .filter(|n| (1..=4).contains(n))
-                        .ok_or_else(|| anyhow!("{owner}: `{}` gave {n}, expected a level from 1 to 4", expr.as_str()))
+                        .ok_or_else(|| {
+                            anyhow!(
+                                "{owner}: `{}` gave {n}, expected a level from 1 to 4",
+                                expr.as_str()
+                            )
+                        })
                 }
             }
         };
@@ -180,7 +227,11 @@ fn rule_findings(deal_json: &Value, derived: &Derived, pack: &RulePack) -> Resul
             severity: level(&rule.severity)?,
             likelihood: level(&rule.likelihood)?,
             message,
-            why: rule.because.iter().flat_map(|p| paths::cite(deal_json, p)).collect(),
+            why: rule
+                .because
+                .iter()
+                .flat_map(|p| paths::cite(deal_json, p))
+                .collect(),
             recommendation: rule.recommendation.clone(),
         });
     }
@@ -190,28 +241,38 @@ fn rule_findings(deal_json: &Value, derived: &Derived, pack: &RulePack) -> Resul
 /// Residual levels: each declared mitigation lowers a dimension once (its strongest matching
 /// effect), an asserted one (no evidence) by `asserted_factor` rounded down, and the total
 /// reduction of each dimension is capped.
-fn mitigate(raw: Raw, deal: &Deal, pack: &RulePack) -> Finding {
+fn mitigate(raw: Raw, in_effect: &[InEffect], pack: &RulePack) -> Finding {
     let s = &pack.scoring;
     let mut applied = Vec::new();
-    let declared: BTreeSet<(&str, bool)> =
-        deal.mitigations.iter().map(|m| (m.id.get_ref().as_str(), m.evidence.is_none())).collect();
-    let mut seen = BTreeSet::new();
-    for (id, asserted) in declared {
-        if !seen.insert(id) {
-            continue;
-        }
-        let mitigation = &pack.mitigations[id];
+    for m in in_effect {
         let targets = |e: &&crate::pack::Effect| {
-            e.rules.contains(&raw.rule) || e.areas.contains(&raw.area) || e.problems.contains(&raw.problem)
+            e.rules.contains(&raw.rule)
+                || e.areas.contains(&raw.area)
+                || e.problems.contains(&raw.problem)
         };
-        let matching: Vec<_> = mitigation.effects.iter().filter(targets).collect();
+        let matching: Vec<_> = pack.mitigations[&m.id]
+            .effects
+            .iter()
+            .filter(targets)
+            .collect();
         if matching.is_empty() {
             continue;
         }
-        let scale = |n: u8| if asserted { (f64::from(n) * s.asserted_factor).floor() as u8 } else { n };
+        let scale = |n: u8| {
+            if m.asserted {
+                (f64::from(n) * s.asserted_factor).floor() as u8
+            } else {
+                n
+            }
+        };
         let likelihood = scale(matching.iter().map(|e| e.likelihood).max().unwrap_or(0));
         let severity = scale(matching.iter().map(|e| e.severity).max().unwrap_or(0));
-        applied.push(AppliedMitigation { id: id.to_string(), likelihood, severity, asserted });
+        applied.push(AppliedMitigation {
+            id: m.id.clone(),
+            likelihood,
+            severity,
+            asserted: m.asserted,
+        });
     }
     let cut = |total: u32| total.min(u32::from(s.mitigation_cap)) as u8;
     let dl = cut(applied.iter().map(|m| u32::from(m.likelihood)).sum());
@@ -232,6 +293,7 @@ fn mitigate(raw: Raw, deal: &Deal, pack: &RulePack) -> Finding {
         residual_likelihood,
         residual_risk: residual_severity * residual_likelihood,
         points: 0,
+        covered_by: None,
         mitigations: applied,
         message: raw.message,
         why: raw.why,
@@ -253,7 +315,11 @@ fn open_questions(deal_json: &Value, findings: &[Finding], pack: &RulePack) -> V
             read_by.extend(
                 pack.inferences
                     .values()
-                    .filter(|i| i.because.iter().any(|p| paths::matches(&format!("datasets[].{p}"), &path)))
+                    .filter(|i| {
+                        i.because
+                            .iter()
+                            .any(|p| paths::matches(&format!("datasets[].{p}"), &path))
+                    })
                     .map(|i| i.id.clone()),
             );
             let fired = findings
@@ -261,7 +327,11 @@ fn open_questions(deal_json: &Value, findings: &[Finding], pack: &RulePack) -> V
                 .filter(|f| f.why.iter().any(|c| c.path == path))
                 .map(|f| f.rule.clone())
                 .collect();
-            OpenQuestion { path, read_by, fired }
+            OpenQuestion {
+                path,
+                read_by,
+                fired,
+            }
         })
         .collect()
 }

@@ -13,11 +13,14 @@ pub struct Scope<'a> {
 
 impl<'a> Scope<'a> {
     pub fn new() -> Self {
-        Scope { context: Context::default() }
+        Scope {
+            context: Context::with_env(crate::pack::ENV.clone()),
+        }
     }
 
     pub fn with(mut self, name: &str, value: &impl Serialize) -> Result<Self> {
-        let value = cel::to_value(value).map_err(|e| anyhow!("cannot pass `{name}` to CEL: {e}"))?;
+        let value =
+            cel::to_value(value).map_err(|e| anyhow!("cannot pass `{name}` to CEL: {e}"))?;
         self.context.add_variable_from_value(name, value);
         Ok(self)
     }
@@ -31,7 +34,10 @@ impl<'a> Scope<'a> {
     pub fn condition(&self, expr: &Expr, owner: &str) -> Result<bool> {
         match self.run(expr, owner)? {
             Value::Bool(b) => Ok(b),
-            other => Err(anyhow!("{owner}: `{}` gave {other:?}, expected true or false", expr.as_str())),
+            other => Err(anyhow!(
+                "{owner}: `{}` gave {other:?}, expected true or false",
+                expr.as_str()
+            )),
         }
     }
 
@@ -39,14 +45,20 @@ impl<'a> Scope<'a> {
         match self.run(expr, owner)? {
             Value::Int(n) => Ok(n),
             Value::UInt(n) => Ok(i64::try_from(n).unwrap_or(i64::MAX)),
-            other => Err(anyhow!("{owner}: `{}` gave {other:?}, expected a whole number", expr.as_str())),
+            other => Err(anyhow!(
+                "{owner}: `{}` gave {other:?}, expected a whole number",
+                expr.as_str()
+            )),
         }
     }
 
     pub fn text(&self, expr: &Expr, owner: &str) -> Result<String> {
         match self.run(expr, owner)? {
             Value::String(s) => Ok(s.to_string()),
-            other => Err(anyhow!("{owner}: `{}` gave {other:?}, expected a string", expr.as_str())),
+            other => Err(anyhow!(
+                "{owner}: `{}` gave {other:?}, expected a string",
+                expr.as_str()
+            )),
         }
     }
 }

@@ -137,19 +137,97 @@ answer_enum!(
     /// A fact that may be true, false or not known yet.
     Answer { Yes, No, Unknown }
 );
-answer_enum!(Role { Controller, JointController, Processor, Unknown });
-answer_enum!(Subjects { Customers, Patients, Minors, Employees, Public, Unknown });
-answer_enum!(Form { Identified, Pseudonymised, Aggregated, Anonymised, Synthetic, Unknown });
-answer_enum!(Granularity { LineItem, Basket, Profile, Aggregate, Unknown });
-answer_enum!(Provenance { Given, Observed, Inferred, Scraped, Bought, Unknown });
-answer_enum!(Consent { None, OptOut, OptIn, Explicit, Unknown });
-answer_enum!(LegalBasis { Consent, Contract, LegitimateInterests, LegalObligation, Unknown });
-answer_enum!(Decision { None, Marketing, Pricing, Eligibility, Unknown });
-answer_enum!(Automation { None, Assisted, Solely, Unknown });
-answer_enum!(Onward { None, Processors, ThirdParties, Unknown });
-answer_enum!(Mode { FullCopy, Sample, QueryAccess, CleanRoom, ProviderMediated, Unknown });
-answer_enum!(Frequency { OneOff, Recurring, Continuous, Unknown });
-answer_enum!(ValueBack { None, Discounts, Service, Payment, Unknown });
+answer_enum!(Role {
+    Controller,
+    JointController,
+    Processor,
+    Unknown
+});
+answer_enum!(Subjects {
+    Customers,
+    Patients,
+    Minors,
+    Employees,
+    Public,
+    Unknown
+});
+answer_enum!(Form {
+    Identified,
+    Pseudonymised,
+    Aggregated,
+    Anonymised,
+    Synthetic,
+    Unknown
+});
+answer_enum!(Granularity {
+    LineItem,
+    Basket,
+    Profile,
+    Aggregate,
+    Unknown
+});
+answer_enum!(Provenance {
+    Given,
+    Observed,
+    Inferred,
+    Scraped,
+    Bought,
+    Unknown
+});
+answer_enum!(Consent {
+    None,
+    OptOut,
+    OptIn,
+    Explicit,
+    Unknown
+});
+answer_enum!(LegalBasis {
+    Consent,
+    Contract,
+    LegitimateInterests,
+    LegalObligation,
+    Unknown
+});
+answer_enum!(Decision {
+    None,
+    Marketing,
+    Pricing,
+    Eligibility,
+    Unknown
+});
+answer_enum!(Automation {
+    None,
+    Assisted,
+    Solely,
+    Unknown
+});
+answer_enum!(Onward {
+    None,
+    Processors,
+    ThirdParties,
+    Unknown
+});
+answer_enum!(Mode {
+    FullCopy,
+    Sample,
+    QueryAccess,
+    CleanRoom,
+    ProviderMediated,
+    Unknown
+});
+answer_enum!(Frequency {
+    OneOff,
+    Recurring,
+    Continuous,
+    Unknown
+});
+answer_enum!(ValueBack {
+    None,
+    Discounts,
+    Service,
+    Payment,
+    Unknown
+});
 
 /// A number of people or months, or `"unknown"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,9 +245,11 @@ impl<'de> Deserialize<'de> for Count {
                 f.write_str("a whole number of at least 0, or \"unknown\"")
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Count, E> {
-                u64::try_from(v)
-                    .map(Count::Known)
-                    .map_err(|_| E::custom(format!("invalid value {v}, expected a whole number of at least 0, or \"unknown\"")))
+                u64::try_from(v).map(Count::Known).map_err(|_| {
+                    E::custom(format!(
+                        "invalid value {v}, expected a whole number of at least 0, or \"unknown\""
+                    ))
+                })
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Count, E> {
                 Ok(Count::Known(v))

@@ -44,7 +44,14 @@ pub fn at_span(file: &Path, source: &str, span: Option<Range<usize>>, message: &
         let gutter = line.to_string().len();
         let _ = writeln!(out, "{:gutter$} |", "");
         let _ = writeln!(out, "{line} | {text}");
-        let _ = write!(out, "{:gutter$} | {:column$}{}", "", "", "^".repeat(width), column = column - 1);
+        let _ = write!(
+            out,
+            "{:gutter$} | {:column$}{}",
+            "",
+            "",
+            "^".repeat(width),
+            column = column - 1
+        );
     }
     out
 }

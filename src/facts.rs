@@ -20,6 +20,10 @@ pub struct Facts {
     pub declared_categories: Vec<String>,
     /// Present only through inference.
     pub inferred_categories: Vec<String>,
+    /// Weight of every category in the pack, by id.
+    pub weights: BTreeMap<String, i64>,
+    /// Likelihood of each category present (its strongest presence), by id.
+    pub likelihoods: BTreeMap<String, i64>,
     pub max_weight: i64,
     /// Severity of the heaviest category present, 0 when none is.
     pub max_category_severity: i64,
@@ -37,7 +41,7 @@ pub struct Facts {
     /// Largest known number of people in any dataset; `people_unknown` if any is unknown.
     pub max_people: i64,
     pub people_unknown: bool,
-    /// Declared mitigation ids.
+    /// Ids of the mitigations in effect, declared or implied by the deal's facts.
     pub mitigations: Vec<String>,
 }
 
@@ -70,34 +74,69 @@ pub struct DriftStep {
     pub delta: i64,
 }
 
+/// A mitigation in effect: declared under [[mitigations]], or implied by the deal's facts.
+#[derive(Debug, Clone, Serialize)]
+pub struct InEffect {
+    pub id: String,
+    pub title: String,
+    pub evidence: Option<String>,
+    /// Declared without evidence: counts for `asserted_factor` of its effect.
+    pub asserted: bool,
+    /// The deal fields that put it in effect, when it is implied rather than declared.
+    pub implied_by: Vec<Cited>,
+}
+
 pub struct Derived {
     pub facts: Facts,
+    pub mitigations: Vec<InEffect>,
     pub presence: Vec<Presence>,
     pub drift: Vec<PurposeDrift>,
 }
 
 pub fn derive(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result<Derived> {
-    let mitigations: Vec<String> =
-        deal.mitigations.iter().map(|m| m.id.get_ref().clone()).collect::<BTreeSet<_>>().into_iter().collect();
+    let in_effect = mitigations_in_effect(deal, deal_json, pack)?;
+    let mitigations: Vec<String> = in_effect.iter().map(|m| m.id.clone()).collect();
     let presence = sensitive_presence(deal, deal_json, pack)?;
     let drift = purpose_drift(deal, deal_json, pack, &mitigations)?;
 
     let categories: BTreeSet<&str> = presence.iter().map(|p| p.category.as_str()).collect();
-    let declared: BTreeSet<&str> =
-        presence.iter().filter(|p| p.by == "declared").map(|p| p.category.as_str()).collect();
-    let max_weight = categories.iter().map(|c| pack.categories[*c].weight).max().unwrap_or(0);
-    let mut required = pack.scoring.consent_ladder.first().cloned().unwrap_or_default();
+    let declared: BTreeSet<&str> = presence
+        .iter()
+        .filter(|p| p.by == "declared")
+        .map(|p| p.category.as_str())
+        .collect();
+    let max_weight = categories
+        .iter()
+        .map(|c| pack.categories[*c].weight)
+        .max()
+        .unwrap_or(0);
+    let mut required = pack
+        .scoring
+        .consent_ladder
+        .first()
+        .cloned()
+        .unwrap_or_default();
     let needs = categories
         .iter()
         .map(|c| &pack.categories[*c].consent_required)
-        .chain(deal.proposed_use.purposes.iter().map(|p| &pack.purposes[p.get_ref()].consent_required));
+        .chain(
+            deal.proposed_use
+                .purposes
+                .iter()
+                .map(|p| &pack.purposes[p.get_ref()].consent_required),
+        );
     for need in needs {
         if pack.consent_rank(need) > pack.consent_rank(&required) {
             required = need.clone();
         }
     }
     let consent = serde_json::to_value(deal.collection.consent)?;
-    let notice: BTreeSet<&str> = deal.collection.notice_purposes.iter().map(|p| p.get_ref().as_str()).collect();
+    let notice: BTreeSet<&str> = deal
+        .collection
+        .notice_purposes
+        .iter()
+        .map(|p| p.get_ref().as_str())
+        .collect();
     let families = |purposes: &[crate::deal::Text]| -> Vec<String> {
         purposes
             .iter()
@@ -112,9 +151,26 @@ pub fn derive(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result<Derived
     let facts = Facts {
         categories: categories.iter().map(|c| c.to_string()).collect(),
         declared_categories: declared.iter().map(|c| c.to_string()).collect(),
-        inferred_categories: categories.difference(&declared).map(|c| c.to_string()).collect(),
+        inferred_categories: categories
+            .difference(&declared)
+            .map(|c| c.to_string())
+            .collect(),
+        weights: pack
+            .categories
+            .values()
+            .map(|c| (c.id.clone(), i64::from(c.weight)))
+            .collect(),
+        likelihoods: presence.iter().fold(BTreeMap::new(), |mut map, p| {
+            let entry = map.entry(p.category.clone()).or_insert(0);
+            *entry = (*entry).max(i64::from(p.likelihood));
+            map
+        }),
         max_weight: i64::from(max_weight),
-        max_category_severity: if max_weight == 0 { 0 } else { i64::from(pack.weight_severity(max_weight)) },
+        max_category_severity: if max_weight == 0 {
+            0
+        } else {
+            i64::from(pack.weight_severity(max_weight))
+        },
         drift: drift.iter().map(|d| d.distance).max().unwrap_or(0),
         use_families: families(&deal.proposed_use.purposes),
         collection_families: families(&deal.collection.purposes),
@@ -129,7 +185,10 @@ pub fn derive(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result<Derived
         consent_rank: pack.consent_rank(consent.as_str().unwrap_or("unknown")),
         required_consent_rank: pack.consent_rank(&required),
         required_consent: required,
-        recipient_expected: provider_sector.expected_recipients.iter().any(|s| s == deal.recipient.sector.get_ref()),
+        recipient_expected: provider_sector
+            .expected_recipients
+            .iter()
+            .any(|s| s == deal.recipient.sector.get_ref()),
         max_people: people
             .clone()
             .filter_map(|c| match c {
@@ -141,7 +200,52 @@ pub fn derive(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result<Derived
         people_unknown: people.clone().any(|c| c == crate::deal::Count::Unknown),
         mitigations,
     };
-    Ok(Derived { facts, presence, drift })
+    Ok(Derived {
+        facts,
+        mitigations: in_effect,
+        presence,
+        drift,
+    })
+}
+
+/// Declared mitigations (the evidenced declaration wins over an asserted one), then those the
+/// deal's facts imply, one entry per id in id order.
+fn mitigations_in_effect(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result<Vec<InEffect>> {
+    let mut by_id: BTreeMap<String, InEffect> = BTreeMap::new();
+    for m in &deal.mitigations {
+        let id = m.id.get_ref();
+        let entry = InEffect {
+            id: id.clone(),
+            title: pack.mitigations[id].title.clone(),
+            evidence: m.evidence.clone(),
+            asserted: m.evidence.is_none(),
+            implied_by: Vec::new(),
+        };
+        match by_id.get(id) {
+            Some(known) if !known.asserted => {}
+            _ => {
+                by_id.insert(id.clone(), entry);
+            }
+        }
+    }
+    let scope = Scope::new().with("deal", deal_json)?;
+    for m in pack.mitigations.values() {
+        let Some(when) = &m.implied_by else { continue };
+        if !scope.condition(when, &format!("mitigation {}", m.id))? {
+            continue;
+        }
+        let implied_by = m.because.iter().flat_map(|p| cite(deal_json, p)).collect();
+        let entry = by_id.entry(m.id.clone()).or_insert_with(|| InEffect {
+            id: m.id.clone(),
+            title: m.title.clone(),
+            evidence: None,
+            asserted: false,
+            implied_by: Vec::new(),
+        });
+        entry.asserted = false;
+        entry.implied_by = implied_by;
+    }
+    Ok(by_id.into_values().collect())
 }
 
 /// Declared categories, then inferences run to a fixed point (an inferred trait can reveal
@@ -149,7 +253,11 @@ pub fn derive(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result<Derived
 fn sensitive_presence(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result<Vec<Presence>> {
     let mut all = Vec::new();
     for (index, dataset) in deal.datasets.iter().enumerate() {
-        let excluded: BTreeSet<&str> = dataset.excluded.iter().map(|c| c.get_ref().as_str()).collect();
+        let excluded: BTreeSet<&str> = dataset
+            .excluded
+            .iter()
+            .map(|c| c.get_ref().as_str())
+            .collect();
         let mut found: BTreeMap<String, Presence> = BTreeMap::new();
         for category in &dataset.categories {
             let id = category.get_ref();
@@ -167,15 +275,32 @@ fn sensitive_presence(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result
         loop {
             let mut view = serde_json::to_value(dataset)?;
             view["categories"] = serde_json::to_value(found.keys().collect::<Vec<_>>())?;
-            let scope = Scope::new().with("dataset", &view)?.with("deal", deal_json)?;
+            let scope = Scope::new()
+                .with("dataset", &view)?
+                .with("deal", deal_json)?;
             let mut added = false;
             for inference in pack.inferences.values() {
                 let reveals = &inference.reveals;
-                let stronger_known = found.get(reveals).is_some_and(|p| p.likelihood >= inference.likelihood);
+                // Never surer than the least sure category it reads.
+                let Some(likelihood) = inference
+                    .from
+                    .iter()
+                    .map(|c| found.get(c).map(|p| p.likelihood))
+                    .try_fold(inference.likelihood, |least, l| l.map(|l| least.min(l)))
+                else {
+                    continue;
+                };
+                let stronger_known = found
+                    .get(reveals)
+                    .is_some_and(|p| p.likelihood >= likelihood);
                 if excluded.contains(reveals.as_str()) || stronger_known {
                     continue;
                 }
-                if scope.condition(&inference.when, &format!("inference {}", inference.id))? {
+                let holds = match &inference.when {
+                    Some(when) => scope.condition(when, &format!("inference {}", inference.id))?,
+                    None => true,
+                };
+                if holds {
                     let because = inference
                         .because
                         .iter()
@@ -187,7 +312,7 @@ fn sensitive_presence(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result
                             category: reveals.clone(),
                             dataset: dataset.id.clone(),
                             by: inference.id.clone(),
-                            likelihood: inference.likelihood,
+                            likelihood,
                             because,
                         },
                     );
@@ -205,7 +330,12 @@ fn sensitive_presence(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result
 
 /// Distance of each proposed purpose from its nearest purpose of collection (the pack's
 /// family table), adjusted by the pack's drift modifiers and kept within 0..=max_drift.
-fn purpose_drift(deal: &Deal, deal_json: &Value, pack: &RulePack, mitigations: &[String]) -> Result<Vec<PurposeDrift>> {
+fn purpose_drift(
+    deal: &Deal,
+    deal_json: &Value,
+    pack: &RulePack,
+    mitigations: &[String],
+) -> Result<Vec<PurposeDrift>> {
     let max = pack.scoring.max_drift;
     let mut out = Vec::new();
     for purpose in &deal.proposed_use.purposes {
@@ -228,7 +358,11 @@ fn purpose_drift(deal: &Deal, deal_json: &Value, pack: &RulePack, mitigations: &
         let mut modifiers = Vec::new();
         for m in pack.drift_modifiers.values() {
             if scope.condition(&m.when, &format!("drift modifier {}", m.id))? {
-                modifiers.push(DriftStep { id: m.id.clone(), title: m.title.clone(), delta: m.delta });
+                modifiers.push(DriftStep {
+                    id: m.id.clone(),
+                    title: m.title.clone(),
+                    delta: m.delta,
+                });
             }
         }
         let distance = (base + modifiers.iter().map(|m| m.delta).sum::<i64>()).clamp(0, max);

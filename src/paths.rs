@@ -20,7 +20,10 @@ pub fn cite(deal: &Value, pattern: &str) -> Vec<Cited> {
 
 fn walk(value: &Value, prefix: String, rest: &str, out: &mut Vec<Cited>) {
     if rest.is_empty() {
-        out.push(Cited { path: prefix, value: value.clone() });
+        out.push(Cited {
+            path: prefix,
+            value: value.clone(),
+        });
         return;
     }
     let (head, tail) = match rest.find(['.', '[']) {
@@ -33,11 +36,18 @@ fn walk(value: &Value, prefix: String, rest: &str, out: &mut Vec<Cited>) {
             }
             return;
         }
-        Some(i) => (&rest[..i], rest[i..].strip_prefix('.').unwrap_or(&rest[i..])),
+        Some(i) => (
+            &rest[..i],
+            rest[i..].strip_prefix('.').unwrap_or(&rest[i..]),
+        ),
         None => (rest, ""),
     };
     if let Some(next) = value.get(head) {
-        let path = if prefix.is_empty() { head.to_string() } else { format!("{prefix}.{head}") };
+        let path = if prefix.is_empty() {
+            head.to_string()
+        } else {
+            format!("{prefix}.{head}")
+        };
         walk(next, path, tail, out);
     }
 }
@@ -57,7 +67,9 @@ pub fn matches(pattern: &str, path: &str) -> bool {
             _ => concrete.push(c),
         }
     }
-    concrete == pattern || concrete.starts_with(&format!("{pattern}.")) || concrete.starts_with(&format!("{pattern}["))
+    concrete == pattern
+        || concrete.starts_with(&format!("{pattern}."))
+        || concrete.starts_with(&format!("{pattern}["))
 }
 
 /// Paths of every field answered `"unknown"` (a list holding `"unknown"` counts as the list).
@@ -78,7 +90,11 @@ fn find_unknowns(value: &Value, path: String, out: &mut Vec<String>) {
         }
         Value::Object(map) => {
             for (key, item) in map {
-                let next = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                let next = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
                 find_unknowns(item, next, out);
             }
         }

@@ -1,7 +1,7 @@
 //! The assessment's result as data: what every output format renders, and nothing else.
 //! Field names here are the JSON report's contract (docs/report-json.md).
 
-use crate::facts::{Facts, Presence, PurposeDrift};
+use crate::facts::{Facts, InEffect, Presence, PurposeDrift};
 use crate::paths::Cited;
 use serde::Serialize;
 
@@ -23,7 +23,8 @@ pub struct Report {
     pub open_questions: Vec<OpenQuestion>,
     pub sensitive_categories: Vec<Presence>,
     pub purpose_drift: Vec<PurposeDrift>,
-    pub mitigations: Vec<DeclaredMitigation>,
+    /// Mitigations in effect, declared or implied by the deal's facts.
+    pub mitigations: Vec<InEffect>,
     pub facts: Facts,
 }
 
@@ -84,8 +85,10 @@ pub struct Finding {
     pub residual_severity: u8,
     pub residual_likelihood: u8,
     pub residual_risk: u8,
-    /// This finding's share of the residual score (floors excluded).
+    /// This finding's share of the residual score (floors excluded); 0 when another finding
+    /// of its group counts instead (`covered_by`).
     pub points: u32,
+    pub covered_by: Option<String>,
     pub mitigations: Vec<AppliedMitigation>,
     /// Why it fired, in words, then the deal fields it read.
     pub message: String,
@@ -107,12 +110,4 @@ pub struct OpenQuestion {
     /// Rules and inferences that read this field; those that fired are in `fired`.
     pub read_by: Vec<String>,
     pub fired: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct DeclaredMitigation {
-    pub id: String,
-    pub title: String,
-    pub evidence: Option<String>,
-    pub asserted: bool,
 }

@@ -2,8 +2,23 @@
 //! not compile is reported at its line and column like any other bad value.
 
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use toml::Spanned;
+
+/// The CEL environment of every rule expression: the standard library plus the strings,
+/// lists and math extensions (`join`, `distinct`, `math.greatest`...).
+pub static ENV: LazyLock<Arc<cel::Env>> = LazyLock::new(|| {
+    let mut env = cel::Env::stdlib();
+    for extension in [
+        cel::extensions::strings,
+        cel::extensions::lists,
+        cel::extensions::math,
+    ] {
+        env.add_extension(extension)
+            .expect("the standard CEL extensions do not conflict");
+    }
+    Arc::new(env)
+});
 
 /// A compiled CEL expression together with its text.
 #[derive(Clone)]
@@ -20,9 +35,16 @@ impl std::fmt::Debug for Expr {
 
 impl Expr {
     pub fn compile(text: Spanned<String>) -> Result<Expr, String> {
-        let program = cel::Program::compile(text.get_ref())
-            .map_err(|e| format!("CEL expression does not compile: {}", one_line(&e.to_string())))?;
-        Ok(Expr { text, program: Arc::new(program) })
+        let program = ENV.compile(text.get_ref()).map_err(|e| {
+            format!(
+                "CEL expression does not compile: {}",
+                one_line(&e.to_string())
+            )
+        })?;
+        Ok(Expr {
+            text,
+            program: Arc::new(program),
+        })
     }
 
     pub fn as_str(&self) -> &str {
@@ -57,21 +79,19 @@ pub enum LevelSpec {
 
 impl<'de> Deserialize<'de> for LevelSpec {
     fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Fixed(i64),
-            Computed(Spanned<String>),
-        }
-        let raw = Raw::deserialize(de).map_err(|_: D::Error| {
-            serde::de::Error::custom("expected a level from 1 to 4, or a CEL expression that computes one")
-        })?;
-        match raw {
-            Raw::Fixed(n @ 1..=4) => Ok(LevelSpec::Fixed(n as u8)),
-            Raw::Fixed(n) => Err(serde::de::Error::custom(format!(
+        let raw = Spanned::<toml::Value>::deserialize(de)?;
+        let span = raw.span();
+        match raw.into_inner() {
+            toml::Value::Integer(n @ 1..=4) => Ok(LevelSpec::Fixed(n as u8)),
+            toml::Value::Integer(n) => Err(serde::de::Error::custom(format!(
                 "invalid level {n}, expected 1 to 4"
             ))),
-            Raw::Computed(text) => Expr::compile(text).map(LevelSpec::Computed).map_err(serde::de::Error::custom),
+            toml::Value::String(text) => Expr::compile(Spanned::new(span, text))
+                .map(LevelSpec::Computed)
+                .map_err(serde::de::Error::custom),
+            _ => Err(serde::de::Error::custom(
+                "expected a level from 1 to 4, or a CEL expression that computes one",
+            )),
         }
     }
 }

@@ -10,7 +10,7 @@ use include_dir::{Dir, include_dir};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub use expr::Expr;
+pub use expr::{ENV, Expr};
 pub use model::*;
 
 /// The default pack, compiled into the binary so dealrisk works from any directory.
@@ -22,6 +22,7 @@ pub struct RulePack {
     pub scoring: Scoring,
     /// Sorted by `order`.
     pub areas: Vec<Area>,
+    pub problems: BTreeMap<String, Problem>,
     pub categories: BTreeMap<String, Category>,
     pub inferences: BTreeMap<String, Inference>,
     pub families: BTreeMap<String, Family>,
@@ -116,14 +117,20 @@ fn toml_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let meta = std::fs::metadata(dir)
         .with_context(|| format!("cannot read rule pack {}", dir.display()))?;
     if !meta.is_dir() {
-        bail!("rule pack {} is not a folder; --rules takes a folder of *.toml rule files", dir.display());
+        bail!(
+            "rule pack {} is not a folder; --rules takes a folder of *.toml rule files",
+            dir.display()
+        );
     }
     let mut files = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(d) = pending.pop() {
-        let entries = std::fs::read_dir(&d).with_context(|| format!("cannot read rule pack {}", d.display()))?;
+        let entries = std::fs::read_dir(&d)
+            .with_context(|| format!("cannot read rule pack {}", d.display()))?;
         for entry in entries {
-            let path = entry.with_context(|| format!("cannot read rule pack {}", d.display()))?.path();
+            let path = entry
+                .with_context(|| format!("cannot read rule pack {}", d.display()))?
+                .path();
             if path.is_dir() {
                 pending.push(path);
             } else if path.extension().is_some_and(|e| e == "toml") {
@@ -142,6 +149,7 @@ fn toml_files(dir: &Path) -> Result<Vec<PathBuf>> {
 struct Builder {
     scoring: Option<Scoring>,
     areas: BTreeMap<String, Area>,
+    problems: BTreeMap<String, Problem>,
     categories: BTreeMap<String, Category>,
     inferences: BTreeMap<String, Inference>,
     families: BTreeMap<String, Family>,
@@ -173,6 +181,7 @@ impl Builder {
             };
         }
         merge!("area", file.area, self.areas);
+        merge!("problem", file.problem, self.problems);
         merge!("category", file.category, self.categories);
         merge!("inference", file.inference, self.inferences);
         merge!("family", file.family, self.families);
@@ -205,13 +214,17 @@ impl Builder {
 
     fn finish(self) -> Result<RulePack> {
         let Some(scoring) = self.scoring else {
-            bail!("the rule pack has no [scoring] table (read: {})", self.files.join(", "));
+            bail!(
+                "the rule pack has no [scoring] table (read: {})",
+                self.files.join(", ")
+            );
         };
         let mut areas: Vec<Area> = self.areas.into_values().collect();
         areas.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.id.cmp(&b.id)));
         let pack = RulePack {
             scoring,
             areas,
+            problems: self.problems,
             categories: self.categories,
             inferences: self.inferences,
             families: self.families,

@@ -15,6 +15,8 @@ pub struct PackFile {
     #[serde(default)]
     pub area: Vec<Area>,
     #[serde(default)]
+    pub problem: Vec<Problem>,
+    #[serde(default)]
     pub category: Vec<Category>,
     #[serde(default)]
     pub inference: Vec<Inference>,
@@ -59,6 +61,30 @@ pub struct Scoring {
     pub category_area: String,
     /// Highest drift distance; modifiers cannot push drift outside 0..=max_drift.
     pub max_drift: i64,
+    /// Which findings count once, at the worst of them: those of one area and problem
+    /// (`area-problem`), of one `problem` (DOMAIN.md C1's scenarios), of one `area`, or none
+    /// (`finding`).
+    pub group_by: GroupBy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GroupBy {
+    AreaProblem,
+    Problem,
+    Area,
+    Finding,
+}
+
+impl GroupBy {
+    pub fn key(&self, finding: &crate::report::Finding) -> String {
+        match self {
+            GroupBy::AreaProblem => format!("{}/{}", finding.area, finding.problem),
+            GroupBy::Problem => finding.problem.clone(),
+            GroupBy::Area => finding.area.clone(),
+            GroupBy::Finding => finding.rule.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -92,6 +118,16 @@ pub struct Area {
     pub title: String,
     /// Position in reports.
     pub order: u32,
+    pub description: String,
+}
+
+/// A problematic data action of the NIST Privacy Risk Assessment Methodology: what kind of
+/// thing goes wrong. Every rule and category names one; mitigations target them.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Problem {
+    pub id: String,
+    pub title: String,
     pub description: String,
 }
 
@@ -131,8 +167,12 @@ pub struct Signals {
 pub struct Inference {
     pub id: String,
     pub reveals: String,
-    /// CEL over `dataset` (with the categories present so far) and `deal`.
-    pub when: Expr,
+    /// Categories that must all be present in the dataset.
+    #[serde(default)]
+    pub from: Vec<String>,
+    /// Further CEL condition over `dataset` and `deal`.
+    #[serde(default)]
+    pub when: Option<Expr>,
     pub likelihood: u8,
     /// Dataset fields (relative to the dataset) that the inference reads.
     pub because: Vec<String>,
@@ -191,6 +231,12 @@ pub struct Mitigation {
     pub id: String,
     pub title: String,
     pub description: String,
+    /// CEL over `deal`: when it holds, the deal's own facts put this mitigation in effect
+    /// (with evidence: the fields in `because`) whether or not it is declared.
+    #[serde(default)]
+    pub implied_by: Option<Expr>,
+    #[serde(default)]
+    pub because: Vec<String>,
     pub effects: Vec<Effect>,
     pub references: Vec<String>,
 }

@@ -28,20 +28,24 @@ pub fn find_record(text: &str, id: &str) -> Option<Range<usize>> {
 fn find_field(text: &str, id: &str, field: &str) -> Option<Range<usize>> {
     let start = find_record(text, id)?;
     let record_start = text[..start.start].rfind("[[").unwrap_or(0);
-    let record_end = text[start.end..].find("[[").map_or(text.len(), |n| start.end + n);
+    let record_end = text[start.end..]
+        .find("[[")
+        .map_or(text.len(), |n| start.end + n);
     let record = &text[record_start..record_end];
-    record.lines().scan(record_start, |offset, line| {
-        let here = *offset;
-        *offset += line.len() + 1;
-        Some((here, line))
-    })
-    .find_map(|(offset, line)| {
-        let (key, value) = line.split_once('=')?;
-        (key.trim() == field).then(|| {
-            let value_start = offset + key.len() + 1 + (value.len() - value.trim_start().len());
-            value_start..offset + line.trim_end().len()
+    record
+        .lines()
+        .scan(record_start, |offset, line| {
+            let here = *offset;
+            *offset += line.len() + 1;
+            Some((here, line))
         })
-    })
+        .find_map(|(offset, line)| {
+            let (key, value) = line.split_once('=')?;
+            (key.trim() == field).then(|| {
+                let value_start = offset + key.len() + 1 + (value.len() - value.trim_start().len());
+                value_start..offset + line.trim_end().len()
+            })
+        })
 }
 
 struct Problems<'a> {
@@ -51,10 +55,16 @@ struct Problems<'a> {
 
 impl Problems<'_> {
     fn at(&mut self, section: &'static str, id: &str, field: &str, message: String) {
-        let file = self.pack.origins.get(&(section, id.to_string())).cloned().unwrap_or_default();
+        let file = self
+            .pack
+            .origins
+            .get(&(section, id.to_string()))
+            .cloned()
+            .unwrap_or_default();
         let text = self.pack.sources.get(&file).map_or("", String::as_str);
         let span = find_field(text, id, field).or_else(|| find_record(text, id));
-        self.found.push(at_span(Path::new(&file), text, span, &message));
+        self.found
+            .push(at_span(Path::new(&file), text, span, &message));
     }
 
     /// Reports `value` unless it is one of `known`, suggesting the nearest.
@@ -70,26 +80,44 @@ impl Problems<'_> {
         if known.clone().into_iter().any(|k| k == value) {
             return;
         }
-        let hint = nearest(value, known).map(|n| format!("; did you mean `{n}`?")).unwrap_or_default();
-        self.at(section, id, field, format!("unknown {what} `{value}` in {section} `{id}`{hint}"));
+        let hint = nearest(value, known)
+            .map(|n| format!("; did you mean `{n}`?"))
+            .unwrap_or_default();
+        self.at(
+            section,
+            id,
+            field,
+            format!("unknown {what} `{value}` in {section} `{id}`{hint}"),
+        );
     }
 }
 
 pub fn check(pack: &RulePack) -> Result<()> {
-    let mut p = Problems { pack, found: Vec::new() };
+    let mut p = Problems {
+        pack,
+        found: Vec::new(),
+    };
     let s = &pack.scoring;
     let mut scoring_problems = Vec::new();
     if s.levels.len() != 4 {
-        scoring_problems.push(format!("scoring.levels must name 4 levels, found {}", s.levels.len()));
+        scoring_problems.push(format!(
+            "scoring.levels must name 4 levels, found {}",
+            s.levels.len()
+        ));
     }
-    if s.bands.is_empty() || s.bands[0].min != 0.0 || s.bands.windows(2).any(|w| w[0].min >= w[1].min) {
+    if s.bands.is_empty()
+        || s.bands[0].min != 0.0
+        || s.bands.windows(2).any(|w| w[0].min >= w[1].min)
+    {
         scoring_problems.push("scoring.bands must start at min = 0 and rise strictly".to_string());
     }
     if !(1..=4).contains(&s.declared_likelihood) {
         scoring_problems.push("scoring.declared_likelihood must be 1 to 4".to_string());
     }
     if !(0.0..=1.0).contains(&s.asserted_factor) || s.exponent <= 0.0 {
-        scoring_problems.push("scoring.asserted_factor must be 0 to 1 and scoring.exponent above 0".to_string());
+        scoring_problems.push(
+            "scoring.asserted_factor must be 0 to 1 and scoring.exponent above 0".to_string(),
+        );
     }
     if s.weight_severity.last().is_none_or(|w| w.max_weight < 10) {
         scoring_problems.push("scoring.weight_severity must cover weights up to 10".to_string());
@@ -103,86 +131,229 @@ pub fn check(pack: &RulePack) -> Result<()> {
 
     let areas: Vec<&str> = pack.areas.iter().map(|a| a.id.as_str()).collect();
     if !areas.contains(&s.category_area.as_str()) {
-        p.found.push(format!("scoring.category_area `{}` is not a defined area", s.category_area));
+        p.found.push(format!(
+            "scoring.category_area `{}` is not a defined area",
+            s.category_area
+        ));
     }
     let categories: Vec<&str> = pack.categories.keys().map(String::as_str).collect();
     let families: Vec<&str> = pack.families.keys().map(String::as_str).collect();
     let sectors: Vec<&str> = pack.sectors.keys().map(String::as_str).collect();
     let ladder: Vec<&str> = s.consent_ladder.iter().map(String::as_str).collect();
-    let mut problems: BTreeSet<&str> = pack.rules.values().map(|r| r.problem.as_str()).collect();
-    problems.extend(pack.categories.values().map(|c| c.problem.as_str()));
-    let problems: Vec<&str> = problems.into_iter().collect();
+    let problems: Vec<&str> = pack.problems.keys().map(String::as_str).collect();
 
     let mut finding_ids = BTreeSet::new();
     for c in pack.categories.values() {
         if !(1..=10).contains(&c.weight) {
-            p.at("category", &c.id, "weight", format!("weight {} of category `{}` must be 1 to 10", c.weight, c.id));
+            p.at(
+                "category",
+                &c.id,
+                "weight",
+                format!("weight {} of category `{}` must be 1 to 10", c.weight, c.id),
+            );
         }
-        p.reference("category", &c.id, "consent_required", "consent level", &c.consent_required, ladder.iter().copied());
+        p.reference(
+            "category",
+            &c.id,
+            "problem",
+            "problem",
+            &c.problem,
+            problems.iter().copied(),
+        );
+        p.reference(
+            "category",
+            &c.id,
+            "consent_required",
+            "consent level",
+            &c.consent_required,
+            ladder.iter().copied(),
+        );
         if !finding_ids.insert(c.rule.as_str()) || pack.rules.contains_key(&c.rule) {
-            p.at("category", &c.id, "rule", format!("finding id `{}` of category `{}` is used twice", c.rule, c.id));
+            p.at(
+                "category",
+                &c.id,
+                "rule",
+                format!(
+                    "finding id `{}` of category `{}` is used twice",
+                    c.rule, c.id
+                ),
+            );
         }
     }
     for i in pack.inferences.values() {
-        p.reference("inference", &i.id, "reveals", "category", &i.reveals, categories.iter().copied());
+        p.reference(
+            "inference",
+            &i.id,
+            "reveals",
+            "category",
+            &i.reveals,
+            categories.iter().copied(),
+        );
+        for from in &i.from {
+            p.reference(
+                "inference",
+                &i.id,
+                "from",
+                "category",
+                from,
+                categories.iter().copied(),
+            );
+        }
         if !(1..=4).contains(&i.likelihood) {
-            p.at("inference", &i.id, "likelihood", "likelihood must be 1 to 4".to_string());
+            p.at(
+                "inference",
+                &i.id,
+                "likelihood",
+                "likelihood must be 1 to 4".to_string(),
+            );
         }
     }
     for f in pack.families.values() {
         for other in &families {
             match f.distance.get(*other) {
-                None => p.at("family", &f.id, "distance", format!("family `{}` gives no distance to `{other}`", f.id)),
+                None => p.at(
+                    "family",
+                    &f.id,
+                    "distance",
+                    format!("family `{}` gives no distance to `{other}`", f.id),
+                ),
                 Some(d) if !(0..=s.max_drift).contains(d) => p.at(
                     "family",
                     &f.id,
                     "distance",
-                    format!("distance {d} from `{}` to `{other}` is outside 0..={}", f.id, s.max_drift),
+                    format!(
+                        "distance {d} from `{}` to `{other}` is outside 0..={}",
+                        f.id, s.max_drift
+                    ),
                 ),
                 Some(_) => {}
             }
         }
         for key in f.distance.keys() {
-            p.reference("family", &f.id, "distance", "family", key, families.iter().copied());
+            p.reference(
+                "family",
+                &f.id,
+                "distance",
+                "family",
+                key,
+                families.iter().copied(),
+            );
         }
     }
     for pu in pack.purposes.values() {
-        p.reference("purpose", &pu.id, "family", "family", &pu.family, families.iter().copied());
-        p.reference("purpose", &pu.id, "consent_required", "consent level", &pu.consent_required, ladder.iter().copied());
+        p.reference(
+            "purpose",
+            &pu.id,
+            "family",
+            "family",
+            &pu.family,
+            families.iter().copied(),
+        );
+        p.reference(
+            "purpose",
+            &pu.id,
+            "consent_required",
+            "consent level",
+            &pu.consent_required,
+            ladder.iter().copied(),
+        );
     }
     for se in pack.sectors.values() {
         for r in &se.expected_recipients {
-            p.reference("sector", &se.id, "expected_recipients", "sector", r, sectors.iter().copied());
+            p.reference(
+                "sector",
+                &se.id,
+                "expected_recipients",
+                "sector",
+                r,
+                sectors.iter().copied(),
+            );
         }
     }
     let rule_ids: Vec<&str> = pack.finding_ids().collect();
     for m in pack.mitigations.values() {
         for e in &m.effects {
             for x in &e.problems {
-                p.reference("mitigation", &m.id, "effects", "problem", x, problems.iter().copied());
+                p.reference(
+                    "mitigation",
+                    &m.id,
+                    "effects",
+                    "problem",
+                    x,
+                    problems.iter().copied(),
+                );
             }
             for x in &e.areas {
-                p.reference("mitigation", &m.id, "effects", "area", x, areas.iter().copied());
+                p.reference(
+                    "mitigation",
+                    &m.id,
+                    "effects",
+                    "area",
+                    x,
+                    areas.iter().copied(),
+                );
             }
             for x in &e.rules {
-                p.reference("mitigation", &m.id, "effects", "rule", x, rule_ids.iter().copied());
+                p.reference(
+                    "mitigation",
+                    &m.id,
+                    "effects",
+                    "rule",
+                    x,
+                    rule_ids.iter().copied(),
+                );
             }
         }
     }
     for r in pack.rules.values() {
-        p.reference("rule", &r.id, "area", "area", &r.area, areas.iter().copied());
-        if r.rationale.trim().is_empty() || r.references.is_empty() || r.recommendation.trim().is_empty() {
-            p.at("rule", &r.id, "rationale", format!("rule `{}` needs a rationale, a recommendation and references", r.id));
+        p.reference(
+            "rule",
+            &r.id,
+            "area",
+            "area",
+            &r.area,
+            areas.iter().copied(),
+        );
+        p.reference(
+            "rule",
+            &r.id,
+            "problem",
+            "problem",
+            &r.problem,
+            problems.iter().copied(),
+        );
+        if r.rationale.trim().is_empty()
+            || r.references.is_empty()
+            || r.recommendation.trim().is_empty()
+        {
+            p.at(
+                "rule",
+                &r.id,
+                "rationale",
+                format!(
+                    "rule `{}` needs a rationale, a recommendation and references",
+                    r.id
+                ),
+            );
         }
     }
     for c in pack.categories.values() {
         if c.rationale.trim().is_empty() || c.references.is_empty() {
-            p.at("category", &c.id, "rationale", format!("category `{}` needs a rationale and references", c.id));
+            p.at(
+                "category",
+                &c.id,
+                "rationale",
+                format!("category `{}` needs a rationale and references", c.id),
+            );
         }
     }
 
     if p.found.is_empty() {
         return Ok(());
     }
-    bail!("the rule pack has {} problem(s):\n{}", p.found.len(), p.found.join("\n"))
+    bail!(
+        "the rule pack has {} problem(s):\n{}",
+        p.found.len(),
+        p.found.join("\n")
+    )
 }

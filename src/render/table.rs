@@ -1,5 +1,6 @@
-//! `--format table` (the default): the report for a person at a terminal, one screen for the
-//! verdict and then the detail, in tables that fit the terminal (100 columns when piped).
+//! `--format table` (the default): the report for a person at a terminal. The first screen
+//! carries the verdict, the score by area and the findings in one line each; the detail of
+//! every finding and the open questions follow. Fits the terminal, or 100 columns when piped.
 
 use super::clean;
 use crate::report::{Finding, Report};
@@ -10,39 +11,74 @@ use std::fmt::Write as _;
 const PIPED_WIDTH: u16 = 100;
 
 pub fn render(reports: &[Report]) -> String {
+    let width = terminal_width();
     let mut out = String::new();
     for (i, report) in reports.iter().enumerate() {
         if i > 0 {
+            out.push_str(&"=".repeat(usize::from(width)));
             out.push('\n');
         }
-        one(&mut out, report);
+        one(&mut out, report, width);
     }
     out
 }
 
-fn table(header: &[&str]) -> Table {
-    let mut t = Table::new();
-    t.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_header(header.to_vec());
-    if !t.is_tty() {
-        t.set_width(PIPED_WIDTH);
+fn terminal_width() -> u16 {
+    let probe = Table::new();
+    if probe.is_tty() {
+        probe.width().unwrap_or(PIPED_WIDTH)
+    } else {
+        PIPED_WIDTH
     }
+}
+
+fn table(header: &[&str], width: u16) -> Table {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(width)
+        .set_header(header.to_vec());
     t
 }
 
-fn one(out: &mut String, r: &Report) {
+/// Wraps `text` to the width, every line after the first indented by `indent`.
+fn wrap(out: &mut String, first: &str, text: &str, indent: usize, width: u16) {
+    let indent = " ".repeat(indent);
+    let options = textwrap::Options::new(usize::from(width))
+        .initial_indent(first)
+        .subsequent_indent(&indent);
+    for line in textwrap::wrap(&clean(text).replace('\n', " "), options) {
+        let _ = writeln!(out, "{line}");
+    }
+}
+
+fn one(out: &mut String, r: &Report, width: u16) {
     let d = &r.deal;
     let party = |p: &crate::report::PartySummary| {
-        let places = if p.jurisdictions.is_empty() { String::new() } else { format!("; {}", p.jurisdictions.join(", ")) };
-        clean(&format!("{} ({}{places})", p.name, p.sector))
+        let places = if p.jurisdictions.is_empty() {
+            String::new()
+        } else {
+            format!("; {}", p.jurisdictions.join(", "))
+        };
+        format!("{} ({}{places})", p.name, p.sector)
     };
-    let _ = writeln!(out, "{}", clean(&d.title));
+    wrap(out, "", &d.title, 0, width);
     let _ = writeln!(out, "deal `{}` from {}", clean(&d.id), clean(&r.file));
-    let _ = writeln!(out, "{} -> {}", party(&d.provider), party(&d.recipient));
-    let _ = writeln!(
+    wrap(out, "from: ", &party(&d.provider), 6, width);
+    wrap(out, "to:   ", &party(&d.recipient), 6, width);
+    wrap(
         out,
-        "collected for {}; proposed for {}",
-        d.collection_purposes.join(", "),
-        d.proposed_purposes.join(", ")
+        "collected for: ",
+        &d.collection_purposes.join(", "),
+        15,
+        width,
+    );
+    wrap(
+        out,
+        "proposed for:  ",
+        &d.proposed_purposes.join(", "),
+        15,
+        width,
     );
     let _ = writeln!(out);
     let _ = writeln!(
@@ -52,45 +88,98 @@ fn one(out: &mut String, r: &Report) {
         r.residual.band.to_uppercase(),
         r.verdict
     );
-    let mitigations = match r.mitigations.len() {
-        0 => "no mitigations declared".to_string(),
-        n => format!("{n} declared mitigation(s)"),
-    };
+    let declared = r.mitigations.len();
     let _ = writeln!(
         out,
-        "inherent {} ({}) -> residual {} ({}) after {mitigations}",
+        "inherent {} ({}) -> residual {} ({}) with {declared} mitigation(s) in effect",
         r.inherent.score, r.inherent.band, r.residual.score, r.residual.band
     );
-    let blocking = r.findings.iter().filter(|f| f.blocking).count();
-    if blocking > 0 {
-        let _ = writeln!(out, "{blocking} blocking finding(s): a legal gate that only a curing mitigation lifts");
+    let blocking: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|f| f.blocking)
+        .map(|f| f.rule.as_str())
+        .collect();
+    if !blocking.is_empty() {
+        wrap(
+            out,
+            "BLOCKING: ",
+            &format!(
+                "{} (a legal gate: only a mitigation that cures it lifts it)",
+                blocking.join(", ")
+            ),
+            10,
+            width,
+        );
     }
-    let _ = writeln!(out, "{}", r.advice);
+    wrap(out, "", &r.advice, 0, width);
 
-    let _ = writeln!(out, "\nScore by area (points add up to the score)");
-    let mut areas = table(&["area", "points", "findings", "blocking"]);
+    let _ = writeln!(out, "\nScore by area");
+    let mut areas = table(&["area", "points", "findings", "blocking"], width);
     for a in &r.areas {
-        areas.add_row(vec![a.title.clone(), a.points.to_string(), a.findings.to_string(), a.blocking.to_string()]);
+        areas.add_row(vec![
+            a.title.clone(),
+            a.points.to_string(),
+            a.findings.to_string(),
+            a.blocking.to_string(),
+        ]);
     }
-    areas.add_row(vec!["total".to_string(), r.residual.score.to_string(), r.findings.len().to_string(), blocking.to_string()]);
+    areas.add_row(vec![
+        "total".to_string(),
+        r.residual.score.to_string(),
+        r.findings.len().to_string(),
+        blocking.len().to_string(),
+    ]);
     let _ = writeln!(out, "{areas}");
     if let Some(floor) = &r.floor {
-        let _ = writeln!(out, "includes {} point(s) of floor set by {}: {}", floor.points, floor.rule, floor.why);
+        wrap(
+            out,
+            "",
+            &format!(
+                "{} of the points are a floor set by {}: {}.",
+                floor.points, floor.rule, floor.why
+            ),
+            0,
+            width,
+        );
     }
 
-    let _ = writeln!(out, "\nFindings, highest residual risk first (risk = likelihood x severity, 1-16)");
-    let mut findings = table(&["#", "rule", "area", "risk", "pts", "finding"]);
+    let _ = writeln!(
+        out,
+        "\nFindings, highest residual risk first (risk = likelihood x severity, 1 to 16)"
+    );
+    let mut findings = table(&["#", "rule", "risk", "points", "finding"], width);
     for (i, f) in r.findings.iter().enumerate() {
+        let points = if f.covered_by.is_some() {
+            "-".to_string()
+        } else {
+            f.points.to_string()
+        };
+        let mut title = clean(&f.title);
+        if f.blocking {
+            title.push_str(" (BLOCKING)");
+        }
         findings.add_row(vec![
             (i + 1).to_string(),
             f.rule.clone(),
-            area_cell(f),
             risk_cell(f),
-            f.points.to_string(),
-            finding_cell(f),
+            points,
+            title,
         ]);
     }
     let _ = writeln!(out, "{findings}");
+    wrap(
+        out,
+        "",
+        "Points \"-\": the finding is the same problem in the same area as a worse one, which counts for both.",
+        0,
+        width,
+    );
+
+    let _ = writeln!(out, "\nWhy each finding fired, and what to do");
+    for (i, f) in r.findings.iter().enumerate() {
+        details(out, i + 1, f, width);
+    }
 
     if r.open_questions.is_empty() {
         let _ = writeln!(out, "\nNo open questions: every fact is answered.");
@@ -99,50 +188,85 @@ fn one(out: &mut String, r: &Report) {
             out,
             "\nOpen questions: facts marked `unknown`, scored as the worst case until answered"
         );
-        let mut questions = table(&["field", "read by", "raised"]);
+        let mut questions = table(&["field", "read by", "raised"], width);
         for q in &r.open_questions {
-            let fired = if q.fired.is_empty() { "-".to_string() } else { q.fired.join(", ") };
+            let fired = if q.fired.is_empty() {
+                "-".to_string()
+            } else {
+                q.fired.join(", ")
+            };
             questions.add_row(vec![q.path.clone(), q.read_by.join(", "), fired]);
         }
         let _ = writeln!(out, "{questions}");
     }
 }
 
-fn area_cell(f: &Finding) -> String {
-    let mut cell = f.area.clone();
-    if f.blocking {
-        cell.push_str("\nBLOCKING");
-    }
-    cell
-}
-
 fn risk_cell(f: &Finding) -> String {
     if f.residual_risk == f.inherent_risk {
-        format!("L{}xS{}={}", f.likelihood, f.severity, f.inherent_risk)
+        f.residual_risk.to_string()
     } else {
-        format!(
-            "L{}xS{}={}\n-> L{}xS{}={}",
-            f.likelihood, f.severity, f.inherent_risk, f.residual_likelihood, f.residual_severity, f.residual_risk
-        )
+        format!("{} (was {})", f.residual_risk, f.inherent_risk)
     }
 }
 
-fn finding_cell(f: &Finding) -> String {
-    let mut cell = format!("{} [{} severity]\nwhy: {}", clean(&f.title), f.severity_level, clean(&f.message));
+fn details(out: &mut String, number: usize, f: &Finding, width: u16) {
+    let _ = writeln!(out);
+    wrap(
+        out,
+        &format!("{number:>2}. "),
+        &format!("{}  {}", f.rule, f.title),
+        4,
+        width,
+    );
+    let mut facts = format!(
+        "{} · {} · severity {} ({}) x likelihood {} = {}",
+        f.area,
+        f.problem,
+        f.residual_severity,
+        f.severity_level,
+        f.residual_likelihood,
+        f.residual_risk
+    );
+    if f.blocking {
+        facts.push_str(" · BLOCKING");
+    }
+    wrap(out, "    ", &facts, 4, width);
+    if let Some(by) = &f.covered_by {
+        wrap(
+            out,
+            "    ",
+            &format!("counted in {by}, the worst finding of the same area and problem"),
+            4,
+            width,
+        );
+    }
+    wrap(out, "    why: ", &f.message, 9, width);
     for c in &f.why {
-        let _ = write!(cell, "\n  {} = {}", c.path, clean(&c.value.to_string()));
+        wrap(
+            out,
+            "      ",
+            &format!("{} = {}", c.path, c.value),
+            8,
+            width,
+        );
     }
     if !f.mitigations.is_empty() {
         let applied: Vec<String> = f
             .mitigations
             .iter()
-            .map(|m| {
-                let asserted = if m.asserted { ", asserted" } else { "" };
-                format!("{} (L-{} S-{}{asserted})", m.id, m.likelihood, m.severity)
+            .map(|m| match (m.likelihood, m.severity, m.asserted) {
+                (0, 0, true) => format!("{} (no effect: asserted without evidence)", m.id),
+                (l, s, asserted) => {
+                    let asserted = if asserted {
+                        ", halved: asserted without evidence"
+                    } else {
+                        ""
+                    };
+                    format!("{} (likelihood -{l}, severity -{s}{asserted})", m.id)
+                }
             })
             .collect();
-        let _ = write!(cell, "\nlowered by: {}", applied.join(", "));
+        wrap(out, "    lowered by: ", &applied.join("; "), 8, width);
     }
-    let _ = write!(cell, "\ndo: {}", clean(&f.recommendation));
-    cell
+    wrap(out, "    do: ", &f.recommendation, 8, width);
 }
