@@ -97,7 +97,12 @@ pub fn derive(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result<Derived
     let in_effect = mitigations_in_effect(deal, deal_json, pack)?;
     let mitigations: Vec<String> = in_effect.iter().map(|m| m.id.clone()).collect();
     let presence = sensitive_presence(deal, deal_json, pack)?;
-    let drift = purpose_drift(deal, deal_json, pack, &mitigations)?;
+    let provider_sector = &pack.sectors[deal.provider.sector.get_ref()];
+    let recipient_expected = provider_sector
+        .expected_recipients
+        .iter()
+        .any(|s| s == deal.recipient.sector.get_ref());
+    let drift = purpose_drift(deal, deal_json, pack, &mitigations, recipient_expected)?;
 
     let categories: BTreeSet<&str> = presence.iter().map(|p| p.category.as_str()).collect();
     let declared: BTreeSet<&str> = presence
@@ -145,7 +150,6 @@ pub fn derive(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result<Derived
             .into_iter()
             .collect()
     };
-    let provider_sector = &pack.sectors[deal.provider.sector.get_ref()];
     let people = deal.datasets.iter().map(|d| d.people);
 
     let facts = Facts {
@@ -335,6 +339,7 @@ fn purpose_drift(
     deal_json: &Value,
     pack: &RulePack,
     mitigations: &[String],
+    recipient_expected: bool,
 ) -> Result<Vec<PurposeDrift>> {
     let max = pack.scoring.max_drift;
     let mut out = Vec::new();
@@ -354,7 +359,8 @@ fn purpose_drift(
         let scope = Scope::new()
             .with("deal", deal_json)?
             .with("purpose", id)?
-            .with("mitigations", &mitigations)?;
+            .with("mitigations", &mitigations)?
+            .with("recipient_expected", &recipient_expected)?;
         let mut modifiers = Vec::new();
         for m in pack.drift_modifiers.values() {
             if scope.condition(&m.when, &format!("drift modifier {}", m.id))? {
