@@ -33,7 +33,14 @@ pub fn at_span(file: &Path, source: &str, span: Option<Range<usize>>, message: &
     };
     let (line, column) = line_col(source, span.start);
     let mut out = String::new();
-    let field = field_at(source, span.start);
+    let mut field = field_at(source, span.start);
+    // serde names the missing field; the span is the table that lacks it.
+    if let (Some(table), Some(missing)) = (&field, message.strip_prefix("missing field `")) {
+        field = Some(format!(
+            "{table}.{}",
+            missing.split('`').next().unwrap_or("")
+        ));
+    }
     let field = field.map(|f| format!(" (field `{f}`)")).unwrap_or_default();
     let _ = writeln!(out, "{}:{line}:{column}{field}: {message}", file.display());
     if let Some(text) = source.lines().nth(line - 1) {
@@ -75,26 +82,41 @@ fn backticked(text: &str) -> impl Iterator<Item = &str> {
     text.split('`').skip(1).step_by(2)
 }
 
-/// The dotted path of the key written on the line of `offset`, under its nearest table header.
+/// The dotted path of the field at `offset`: the key written on that line under its nearest
+/// table header (`datasets[1].people`), or the table itself when the line is a header.
 fn field_at(source: &str, offset: usize) -> Option<String> {
     let before = source.get(..offset)?;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let line = source[line_start..].lines().next().unwrap_or("");
+    if line.trim_start().starts_with('[') {
+        return Some(table_name(&source[..line_start], line.trim()));
+    }
     let key = line
         .split_once('=')
         .map(|(k, _)| k.trim().trim_matches('"'))
-        .filter(|k| !k.is_empty() && !k.starts_with('['));
-    let table = before[..line_start]
+        .filter(|k| !k.is_empty())?;
+    let header = before[..line_start]
         .lines()
         .rev()
         .map(str::trim)
-        .find(|l| l.starts_with('['))
-        .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim().to_string());
-    match (table, key) {
-        (Some(t), Some(k)) => Some(format!("{t}.{k}")),
-        (None, Some(k)) => Some(k.to_string()),
-        (Some(t), None) if line.trim_start().starts_with('[') => Some(t),
-        _ => None,
+        .find(|l| l.starts_with('['));
+    Some(match header {
+        Some(h) => {
+            let header_start = before[..line_start].rfind(h).unwrap_or(0);
+            format!("{}.{key}", table_name(&source[..header_start], h))
+        }
+        None => key.to_string(),
+    })
+}
+
+/// `[name]` as `name`; `[[name]]` as `name[i]`, counting the `[[name]]` headers before it.
+fn table_name(before: &str, header: &str) -> String {
+    let name = header.trim_matches(|c| c == '[' || c == ']').trim();
+    if header.starts_with("[[") {
+        let index = before.lines().filter(|l| l.trim() == header).count();
+        format!("{name}[{index}]")
+    } else {
+        name.to_string()
     }
 }
 
@@ -120,6 +142,16 @@ mod tests {
     fn no_suggestion_for_unrelated_value() {
         let m = "unknown variant `zzz`, expected one of `none`, `opt-out`";
         assert_eq!(with_suggestion(m), m);
+    }
+
+    #[test]
+    fn names_fields_of_arrays_of_tables_by_index() {
+        let source = "[[datasets]]\nid = \"a\"\n[[datasets]]\nid = \"b\"\npeople = 1\n";
+        let offset = source.find("people").unwrap();
+        assert_eq!(
+            field_at(source, offset).as_deref(),
+            Some("datasets[1].people")
+        );
     }
 
     #[test]

@@ -26,22 +26,24 @@ fn walk(value: &Value, prefix: String, rest: &str, out: &mut Vec<Cited>) {
         });
         return;
     }
-    let (head, tail) = match rest.find(['.', '[']) {
-        Some(0) if rest.starts_with("[]") => {
-            let tail = rest[2..].strip_prefix('.').unwrap_or(&rest[2..]);
-            if let Value::Array(items) = value {
-                for (i, item) in items.iter().enumerate() {
-                    walk(item, format!("{prefix}[{i}]"), tail, out);
-                }
-            }
+    if let Some(inside) = rest.strip_prefix('[') {
+        let Some((index, tail)) = inside.split_once(']') else {
             return;
+        };
+        let tail = tail.strip_prefix('.').unwrap_or(tail);
+        let Value::Array(items) = value else { return };
+        for (i, item) in items.iter().enumerate() {
+            if index.is_empty() || index.parse() == Ok(i) {
+                walk(item, format!("{prefix}[{i}]"), tail, out);
+            }
         }
-        Some(i) => (
-            &rest[..i],
-            rest[i..].strip_prefix('.').unwrap_or(&rest[i..]),
-        ),
-        None => (rest, ""),
-    };
+        return;
+    }
+    let end = rest.find(['.', '[']).unwrap_or(rest.len());
+    let (head, tail) = (
+        &rest[..end],
+        rest[end..].strip_prefix('.').unwrap_or(&rest[end..]),
+    );
     if let Some(next) = value.get(head) {
         let path = if prefix.is_empty() {
             head.to_string()
@@ -113,6 +115,15 @@ mod tests {
         let cited = cite(&deal, "datasets[].form");
         assert_eq!(cited[1].path, "datasets[1].form");
         assert_eq!(cited[1].value, json!("aggregated"));
+        let one = cite(&deal, "datasets[1].form");
+        assert_eq!(
+            one,
+            vec![Cited {
+                path: "datasets[1].form".into(),
+                value: json!("aggregated")
+            }]
+        );
+        assert!(cite(&deal, "datasets[2].form").is_empty());
     }
 
     #[test]

@@ -52,8 +52,10 @@ impl Expr {
     }
 }
 
+/// The parser's message on one line, without the quoted source it appends after " | ".
 fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    text.split(" | ").next().unwrap_or_default().to_string()
 }
 
 impl<'de> Deserialize<'de> for Expr {

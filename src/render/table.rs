@@ -254,15 +254,22 @@ fn details(out: &mut String, number: usize, f: &Finding, width: u16) {
         let applied: Vec<String> = f
             .mitigations
             .iter()
-            .map(|m| match (m.likelihood, m.severity, m.asserted) {
-                (0, 0, true) => format!("{} (no effect: asserted without evidence)", m.id),
-                (l, s, asserted) => {
-                    let asserted = if asserted {
-                        ", halved: asserted without evidence"
-                    } else {
-                        ""
-                    };
-                    format!("{} (likelihood -{l}, severity -{s}{asserted})", m.id)
+            .map(|m| {
+                let mut effect: Vec<String> = Vec::new();
+                if m.likelihood > 0 {
+                    effect.push(format!("likelihood -{}", m.likelihood));
+                }
+                if m.severity > 0 {
+                    effect.push(format!("severity -{}", m.severity));
+                }
+                match (effect.is_empty(), m.asserted) {
+                    (true, _) => format!("{} (no effect: asserted without evidence)", m.id),
+                    (false, true) => format!(
+                        "{} ({}, halved: asserted without evidence)",
+                        m.id,
+                        effect.join(", ")
+                    ),
+                    (false, false) => format!("{} ({})", m.id, effect.join(", ")),
                 }
             })
             .collect();

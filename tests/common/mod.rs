@@ -1,0 +1,40 @@
+//! Helpers shared by the integration tests: run the real binary and read its JSON report.
+
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+pub fn dealrisk() -> Command {
+    let mut cmd = Command::cargo_bin("dealrisk").expect("the dealrisk binary is built");
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+/// The single report of `dealrisk assess FILE --format json`, and the exit code.
+pub fn assess_json(file: &str, extra: &[&str]) -> (Value, i32) {
+    let out = dealrisk()
+        .args(["assess", file, "--format", "json"])
+        .args(extra)
+        .output()
+        .expect("runs");
+    let code = out.status.code().unwrap_or(-1);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{file}: stdout is not JSON ({e}); stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (doc["reports"][0].clone(), code)
+}
+
+pub fn example_files() -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir("examples")
+        .expect("examples/ exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .map(|p| p.display().to_string())
+        .collect();
+    files.sort();
+    files
+}
