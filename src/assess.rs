@@ -43,10 +43,7 @@ pub fn assess(file: &str, deal: &Deal, pack: &RulePack) -> Result<Report> {
             .then(a.rule.cmp(&b.rule))
     });
 
-    let groups: Vec<String> = findings
-        .iter()
-        .map(|f| pack.scoring.group_by.key(f))
-        .collect();
+    let groups: Vec<String> = findings.iter().map(|f| pack.scoring.group_by.key(f)).collect();
     let residual_risks: Vec<Risk> = findings
         .iter()
         .zip(&groups)
@@ -66,7 +63,7 @@ pub fn assess(file: &str, deal: &Deal, pack: &RulePack) -> Result<Report> {
             group,
         })
         .collect();
-    inherent_risks.sort_by(|a, b| b.risk.cmp(&a.risk));
+    inherent_risks.sort_by_key(|r| std::cmp::Reverse(r.risk));
     let inherent = score::score(&pack.scoring, &inherent_risks);
 
     let covered_by: Vec<Option<String>> = residual
@@ -75,19 +72,15 @@ pub fn assess(file: &str, deal: &Deal, pack: &RulePack) -> Result<Report> {
         .enumerate()
         .map(|(i, &c)| (c != i).then(|| findings[c].rule.clone()))
         .collect();
-    for ((finding, points), covered_by) in findings.iter_mut().zip(&residual.points).zip(covered_by)
-    {
+    for ((finding, points), covered_by) in findings.iter_mut().zip(&residual.points).zip(covered_by) {
         finding.points = *points;
         finding.covered_by = covered_by;
     }
-    let floor = residual
-        .floor
-        .as_ref()
-        .map(|(i, points, why)| FloorApplied {
-            rule: findings[*i].rule.clone(),
-            points: *points,
-            why: why.clone(),
-        });
+    let floor = residual.floor.as_ref().map(|(i, points, why)| FloorApplied {
+        rule: findings[*i].rule.clone(),
+        points: *points,
+        why: why.clone(),
+    });
     let areas = pack
         .areas
         .iter()
@@ -95,11 +88,7 @@ pub fn assess(file: &str, deal: &Deal, pack: &RulePack) -> Result<Report> {
             let mine = findings.iter().filter(|f| f.area == area.id);
             let floor_points = floor
                 .as_ref()
-                .filter(|fl| {
-                    findings
-                        .iter()
-                        .any(|f| f.rule == fl.rule && f.area == area.id)
-                })
+                .filter(|fl| findings.iter().any(|f| f.rule == fl.rule && f.area == area.id))
                 .map_or(0, |fl| fl.points);
             AreaScore {
                 id: area.id.clone(),
@@ -145,11 +134,7 @@ fn category_findings(derived: &Derived, pack: &RulePack) -> Vec<Raw> {
         .iter()
         .map(|id| {
             let category = &pack.categories[id];
-            let presences: Vec<_> = derived
-                .presence
-                .iter()
-                .filter(|p| &p.category == id)
-                .collect();
+            let presences: Vec<_> = derived.presence.iter().filter(|p| &p.category == id).collect();
             let likelihood = presences.iter().map(|p| p.likelihood).max().unwrap_or(1);
             let how: Vec<String> = presences
                 .iter()
@@ -205,12 +190,7 @@ fn rule_findings(deal_json: &Value, derived: &Derived, pack: &RulePack) -> Resul
                     u8::try_from(n)
                         .ok()
                         .filter(|n| (1..=4).contains(n))
-                        .ok_or_else(|| {
-                            anyhow!(
-                                "{owner}: `{}` gave {n}, expected a level from 1 to 4",
-                                expr.as_str()
-                            )
-                        })
+                        .ok_or_else(|| anyhow!("{owner}: `{}` gave {n}, expected a level from 1 to 4", expr.as_str()))
                 }
             }
         };
@@ -227,11 +207,7 @@ fn rule_findings(deal_json: &Value, derived: &Derived, pack: &RulePack) -> Resul
             severity: level(&rule.severity)?,
             likelihood: level(&rule.likelihood)?,
             message,
-            why: rule
-                .because
-                .iter()
-                .flat_map(|p| paths::cite(deal_json, p))
-                .collect(),
+            why: rule.because.iter().flat_map(|p| paths::cite(deal_json, p)).collect(),
             recommendation: rule.recommendation.clone(),
         });
     }
@@ -246,15 +222,9 @@ fn mitigate(raw: Raw, in_effect: &[InEffect], pack: &RulePack) -> Finding {
     let mut applied = Vec::new();
     for m in in_effect {
         let targets = |e: &&crate::pack::Effect| {
-            e.rules.contains(&raw.rule)
-                || e.areas.contains(&raw.area)
-                || e.problems.contains(&raw.problem)
+            e.rules.contains(&raw.rule) || e.areas.contains(&raw.area) || e.problems.contains(&raw.problem)
         };
-        let matching: Vec<_> = pack.mitigations[&m.id]
-            .effects
-            .iter()
-            .filter(targets)
-            .collect();
+        let matching: Vec<_> = pack.mitigations[&m.id].effects.iter().filter(targets).collect();
         if matching.is_empty() {
             continue;
         }
@@ -327,11 +297,7 @@ fn open_questions(deal_json: &Value, findings: &[Finding], pack: &RulePack) -> V
                 .filter(|f| f.why.iter().any(|c| c.path == path))
                 .map(|f| f.rule.clone())
                 .collect();
-            OpenQuestion {
-                path,
-                read_by,
-                fired,
-            }
+            OpenQuestion { path, read_by, fired }
         })
         .collect()
 }

@@ -19,8 +19,7 @@ impl<'a> Scope<'a> {
     }
 
     pub fn with(mut self, name: &str, value: &impl Serialize) -> Result<Self> {
-        let value =
-            cel::to_value(value).map_err(|e| anyhow!("cannot pass `{name}` to CEL: {e}"))?;
+        let value = cel::to_value(value).map_err(|e| anyhow!("cannot pass `{name}` to CEL: {e}"))?;
         self.context.add_variable_from_value(name, value);
         Ok(self)
     }

@@ -9,17 +9,13 @@ use anyhow::{Context as _, Result, bail};
 use std::path::Path;
 
 pub fn load(path: &Path, pack: &RulePack) -> Result<Deal> {
-    let bytes =
-        std::fs::read(path).with_context(|| format!("cannot read deal file {}", path.display()))?;
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read deal file {}", path.display()))?;
     let source = String::from_utf8(bytes).map_err(|e| {
         let (line, column) = crate::diagnostic::line_col(
             &String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]),
             usize::MAX,
         );
-        anyhow::anyhow!(
-            "{}:{line}:{column}: the deal file is not valid UTF-8",
-            path.display()
-        )
+        anyhow::anyhow!("{}:{line}:{column}: the deal file is not valid UTF-8", path.display())
     })?;
     let deal: Deal = parse_toml(path, &source)?;
     check(path, &source, &deal, pack)?;
@@ -44,49 +40,21 @@ fn check(path: &Path, source: &str, deal: &Deal, pack: &RulePack) -> Result<()> 
         problems.push(at_span(path, source, Some(value.span()), &message));
     };
     let sectors = || pack.sectors.keys().map(String::as_str).collect::<Vec<_>>();
-    let categories = || {
-        pack.categories
-            .keys()
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-    };
+    let categories = || pack.categories.keys().map(String::as_str).collect::<Vec<_>>();
     let purposes = || pack.purposes.keys().map(String::as_str).collect::<Vec<_>>();
-    known(
-        &deal.provider.sector,
-        "provider.sector",
-        "sector",
-        sectors(),
-    );
-    known(
-        &deal.recipient.sector,
-        "recipient.sector",
-        "sector",
-        sectors(),
-    );
+    known(&deal.provider.sector, "provider.sector", "sector", sectors());
+    known(&deal.recipient.sector, "recipient.sector", "sector", sectors());
     for (i, d) in deal.datasets.iter().enumerate() {
         for c in &d.categories {
-            known(
-                c,
-                &format!("datasets[{i}].categories"),
-                "category",
-                categories(),
-            );
+            known(c, &format!("datasets[{i}].categories"), "category", categories());
         }
         for c in &d.excluded {
-            known(
-                c,
-                &format!("datasets[{i}].excluded"),
-                "category",
-                categories(),
-            );
+            known(c, &format!("datasets[{i}].excluded"), "category", categories());
         }
     }
     for (field, list) in [
         ("collection.purposes", &deal.collection.purposes),
-        (
-            "collection.notice_purposes",
-            &deal.collection.notice_purposes,
-        ),
+        ("collection.notice_purposes", &deal.collection.notice_purposes),
         ("use.purposes", &deal.proposed_use.purposes),
     ] {
         for p in list {

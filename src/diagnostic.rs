@@ -36,10 +36,7 @@ pub fn at_span(file: &Path, source: &str, span: Option<Range<usize>>, message: &
     let mut field = field_at(source, span.start);
     // serde names the missing field; the span is the table that lacks it.
     if let (Some(table), Some(missing)) = (&field, message.strip_prefix("missing field `")) {
-        field = Some(format!(
-            "{table}.{}",
-            missing.split('`').next().unwrap_or("")
-        ));
+        field = Some(format!("{table}.{}", missing.split('`').next().unwrap_or("")));
     }
     let field = field.map(|f| format!(" (field `{f}`)")).unwrap_or_default();
     let _ = writeln!(out, "{}:{line}:{column}{field}: {message}", file.display());
@@ -148,10 +145,7 @@ mod tests {
     fn names_fields_of_arrays_of_tables_by_index() {
         let source = "[[datasets]]\nid = \"a\"\n[[datasets]]\nid = \"b\"\npeople = 1\n";
         let offset = source.find("people").unwrap();
-        assert_eq!(
-            field_at(source, offset).as_deref(),
-            Some("datasets[1].people")
-        );
+        assert_eq!(field_at(source, offset).as_deref(), Some("datasets[1].people"));
     }
 
     #[test]

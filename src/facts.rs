@@ -110,26 +110,14 @@ pub fn derive(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result<Derived
         .filter(|p| p.by == "declared")
         .map(|p| p.category.as_str())
         .collect();
-    let max_weight = categories
-        .iter()
-        .map(|c| pack.categories[*c].weight)
-        .max()
-        .unwrap_or(0);
-    let mut required = pack
-        .scoring
-        .consent_ladder
-        .first()
-        .cloned()
-        .unwrap_or_default();
-    let needs = categories
-        .iter()
-        .map(|c| &pack.categories[*c].consent_required)
-        .chain(
-            deal.proposed_use
-                .purposes
-                .iter()
-                .map(|p| &pack.purposes[p.get_ref()].consent_required),
-        );
+    let max_weight = categories.iter().map(|c| pack.categories[*c].weight).max().unwrap_or(0);
+    let mut required = pack.scoring.consent_ladder.first().cloned().unwrap_or_default();
+    let needs = categories.iter().map(|c| &pack.categories[*c].consent_required).chain(
+        deal.proposed_use
+            .purposes
+            .iter()
+            .map(|p| &pack.purposes[p.get_ref()].consent_required),
+    );
     for need in needs {
         if pack.consent_rank(need) > pack.consent_rank(&required) {
             required = need.clone();
@@ -155,10 +143,7 @@ pub fn derive(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result<Derived
     let facts = Facts {
         categories: categories.iter().map(|c| c.to_string()).collect(),
         declared_categories: declared.iter().map(|c| c.to_string()).collect(),
-        inferred_categories: categories
-            .difference(&declared)
-            .map(|c| c.to_string())
-            .collect(),
+        inferred_categories: categories.difference(&declared).map(|c| c.to_string()).collect(),
         weights: pack
             .categories
             .values()
@@ -257,11 +242,7 @@ fn mitigations_in_effect(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Res
 fn sensitive_presence(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result<Vec<Presence>> {
     let mut all = Vec::new();
     for (index, dataset) in deal.datasets.iter().enumerate() {
-        let excluded: BTreeSet<&str> = dataset
-            .excluded
-            .iter()
-            .map(|c| c.get_ref().as_str())
-            .collect();
+        let excluded: BTreeSet<&str> = dataset.excluded.iter().map(|c| c.get_ref().as_str()).collect();
         let mut found: BTreeMap<String, Presence> = BTreeMap::new();
         for category in &dataset.categories {
             let id = category.get_ref();
@@ -279,9 +260,7 @@ fn sensitive_presence(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result
         loop {
             let mut view = serde_json::to_value(dataset)?;
             view["categories"] = serde_json::to_value(found.keys().collect::<Vec<_>>())?;
-            let scope = Scope::new()
-                .with("dataset", &view)?
-                .with("deal", deal_json)?;
+            let scope = Scope::new().with("dataset", &view)?.with("deal", deal_json)?;
             let mut added = false;
             for inference in pack.inferences.values() {
                 let reveals = &inference.reveals;
@@ -294,9 +273,7 @@ fn sensitive_presence(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result
                 else {
                     continue;
                 };
-                let stronger_known = found
-                    .get(reveals)
-                    .is_some_and(|p| p.likelihood >= likelihood);
+                let stronger_known = found.get(reveals).is_some_and(|p| p.likelihood >= likelihood);
                 if excluded.contains(reveals.as_str()) || stronger_known {
                     continue;
                 }

@@ -40,10 +40,7 @@ fn walk(value: &Value, prefix: String, rest: &str, out: &mut Vec<Cited>) {
         return;
     }
     let end = rest.find(['.', '[']).unwrap_or(rest.len());
-    let (head, tail) = (
-        &rest[..end],
-        rest[end..].strip_prefix('.').unwrap_or(&rest[end..]),
-    );
+    let (head, tail) = (&rest[..end], rest[end..].strip_prefix('.').unwrap_or(&rest[end..]));
     if let Some(next) = value.get(head) {
         let path = if prefix.is_empty() {
             head.to_string()
@@ -69,9 +66,7 @@ pub fn matches(pattern: &str, path: &str) -> bool {
             _ => concrete.push(c),
         }
     }
-    concrete == pattern
-        || concrete.starts_with(&format!("{pattern}."))
-        || concrete.starts_with(&format!("{pattern}["))
+    concrete == pattern || concrete.starts_with(&format!("{pattern}.")) || concrete.starts_with(&format!("{pattern}["))
 }
 
 /// Paths of every field answered `"unknown"` (a list holding `"unknown"` counts as the list).

@@ -30,9 +30,7 @@ pub struct Scored {
 }
 
 fn probability(scoring: &Scoring, risk: u8) -> f64 {
-    (f64::from(risk) / MAX_RISK)
-        .clamp(0.0, 1.0)
-        .powf(scoring.exponent)
+    (f64::from(risk) / MAX_RISK).clamp(0.0, 1.0).powf(scoring.exponent)
 }
 
 /// Scores findings given in report order (highest residual risk first): the first finding
@@ -40,12 +38,7 @@ fn probability(scoring: &Scoring, risk: u8) -> f64 {
 pub fn score(scoring: &Scoring, findings: &[Risk]) -> Scored {
     let counted_as: Vec<usize> = findings
         .iter()
-        .map(|f| {
-            findings
-                .iter()
-                .position(|g| g.group == f.group)
-                .unwrap_or(0)
-        })
+        .map(|f| findings.iter().position(|g| g.group == f.group).unwrap_or(0))
         .collect();
     let probabilities: Vec<f64> = findings
         .iter()
@@ -64,13 +57,7 @@ pub fn score(scoring: &Scoring, findings: &[Risk]) -> Scored {
     let sum_p: f64 = probabilities.iter().sum();
     let mut shares: Vec<f64> = probabilities
         .iter()
-        .map(|p| {
-            if sum_p > 0.0 {
-                formula * p / sum_p
-            } else {
-                0.0
-            }
-        })
+        .map(|p| if sum_p > 0.0 { formula * p / sum_p } else { 0.0 })
         .collect();
 
     let mut floor: Option<(usize, f64, String)> = None;
@@ -86,19 +73,12 @@ pub fn score(scoring: &Scoring, findings: &[Risk]) -> Scored {
                 "a blocking finding stands: only a mitigation that cures it lifts this floor",
             );
         }
-        for fl in scoring
-            .floors
-            .iter()
-            .filter(|fl| f.risk >= fl.risk_at_least)
-        {
+        for fl in scoring.floors.iter().filter(|fl| f.risk >= fl.risk_at_least) {
             consider(fl.score_at_least, &fl.why);
         }
     }
     let floor = floor.filter(|(_, value, _)| *value > formula);
-    let total = floor
-        .as_ref()
-        .map_or(formula, |(_, value, _)| *value)
-        .clamp(0.0, 100.0);
+    let total = floor.as_ref().map_or(formula, |(_, value, _)| *value).clamp(0.0, 100.0);
     if let Some((_, value, _)) = &floor {
         shares.push(value - formula);
     }

@@ -38,18 +38,34 @@ fn invalid_toml_is_located() {
 #[test]
 fn a_misspelt_value_gets_a_suggestion() {
     let dir = tempfile::tempdir().unwrap();
-    let file = variant(dir.path(), "misspelt.toml", "consent = \"opt-out\"", "consent = \"opt_out\"");
+    let file = variant(
+        dir.path(),
+        "misspelt.toml",
+        "consent = \"opt-out\"",
+        "consent = \"opt_out\"",
+    );
     let err = fails(&[&file]);
-    assert!(err.contains("misspelt.toml:47:11 (field `collection.consent`)"), "{err}");
+    assert!(
+        err.contains("misspelt.toml:47:11 (field `collection.consent`)"),
+        "{err}"
+    );
     assert!(err.contains("did you mean `opt-out`?"), "{err}");
 }
 
 #[test]
 fn an_unknown_field_is_an_error_not_ignored() {
     let dir = tempfile::tempdir().unwrap();
-    let file = variant(dir.path(), "unknown.toml", "told = \"no\"", "told = \"no\"\ntold_by = \"press\"");
+    let file = variant(
+        dir.path(),
+        "unknown.toml",
+        "told = \"no\"",
+        "told = \"no\"\ntold_by = \"press\"",
+    );
     let err = fails(&[&file]);
-    assert!(err.contains("(field `customers.told_by`): unknown field `told_by`"), "{err}");
+    assert!(
+        err.contains("(field `customers.told_by`): unknown field `told_by`"),
+        "{err}"
+    );
     assert!(err.contains("did you mean `told`?"), "{err}");
 }
 
@@ -58,7 +74,10 @@ fn a_missing_field_names_its_table() {
     let dir = tempfile::tempdir().unwrap();
     let file = variant(dir.path(), "missing.toml", "can_opt_out = \"no\"\n", "");
     let err = fails(&[&file]);
-    assert!(err.contains("(field `customers.can_opt_out`): missing field `can_opt_out`"), "{err}");
+    assert!(
+        err.contains("(field `customers.can_opt_out`): missing field `can_opt_out`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -74,12 +93,21 @@ fn a_wrong_type_says_what_was_expected() {
 fn ids_unknown_to_the_pack_are_all_reported_with_suggestions() {
     let dir = tempfile::tempdir().unwrap();
     let once = variant(dir.path(), "ids1.toml", "\"insurance-pricing\"", "\"insurance-prices\"");
-    let text = std::fs::read_to_string(&once).unwrap().replacen("sector = \"grocery-retail\"", "sector = \"grocery\"", 1);
+    let text =
+        std::fs::read_to_string(&once)
+            .unwrap()
+            .replacen("sector = \"grocery-retail\"", "sector = \"grocery\"", 1);
     let file = dir.path().join("ids.toml");
     std::fs::write(&file, text).unwrap();
     let err = fails(&[&file.display().to_string()]);
-    assert!(err.contains("unknown sector `grocery` in `provider.sector`; did you mean `grocery-retail`?"), "{err}");
-    assert!(err.contains("unknown purpose `insurance-prices` in `use.purposes`; did you mean `insurance-pricing`?"), "{err}");
+    assert!(
+        err.contains("unknown sector `grocery` in `provider.sector`; did you mean `grocery-retail`?"),
+        "{err}"
+    );
+    assert!(
+        err.contains("unknown purpose `insurance-prices` in `use.purposes`; did you mean `insurance-pricing`?"),
+        "{err}"
+    );
     assert!(err.contains("ids.toml:51:39"), "{err}");
 }
 
@@ -95,7 +123,10 @@ fn invalid_utf8_is_located() {
     let file = dir.path().join("binary.toml");
     std::fs::write(&file, b"[deal]\nid = \"\xff\"\n").unwrap();
     let err = fails(&[&file.display().to_string()]);
-    assert!(err.contains("binary.toml:2:7: the deal file is not valid UTF-8"), "{err}");
+    assert!(
+        err.contains("binary.toml:2:7: the deal file is not valid UTF-8"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -132,14 +163,20 @@ references = ["Client policy 4.2"]
 fn a_rule_whose_condition_does_not_compile_is_located() {
     let pack = pack_with(&RULE.replace("WHEN", "facts.drift >= "));
     let err = fails(&[REFERENCE, "--rules", &pack.path().display().to_string()]);
-    assert!(err.contains("client.toml:9:8 (field `rule[0].when`): CEL expression does not compile"), "{err}");
+    assert!(
+        err.contains("client.toml:9:8 (field `rule[0].when`): CEL expression does not compile"),
+        "{err}"
+    );
 }
 
 #[test]
 fn a_rule_with_an_unknown_area_gets_a_suggestion() {
     let pack = pack_with(&RULE.replace("WHEN", "true").replace("purpose-drift", "purpose-drfit"));
     let err = fails(&[REFERENCE, "--rules", &pack.path().display().to_string()]);
-    assert!(err.contains("client.toml:5:8 (field `rule[0].area`): unknown area `purpose-drfit`"), "{err}");
+    assert!(
+        err.contains("client.toml:5:8 (field `rule[0].area`): unknown area `purpose-drfit`"),
+        "{err}"
+    );
     assert!(err.contains("did you mean `purpose-drift`?"), "{err}");
 }
 
@@ -147,12 +184,18 @@ fn a_rule_with_an_unknown_area_gets_a_suggestion() {
 fn a_rule_that_fails_on_a_deal_names_the_rule() {
     let pack = pack_with(&RULE.replace("WHEN", "deal.no_such_field == 1"));
     let err = fails(&[REFERENCE, "--rules", &pack.path().display().to_string()]);
-    assert!(err.contains("rule CLIENT-1: evaluating `deal.no_such_field == 1` failed"), "{err}");
+    assert!(
+        err.contains("rule CLIENT-1: evaluating `deal.no_such_field == 1` failed"),
+        "{err}"
+    );
 }
 
 #[test]
 fn bad_usage_exits_2() {
-    let out = dealrisk().args(["assess", REFERENCE, "--format", "yaml"]).output().unwrap();
+    let out = dealrisk()
+        .args(["assess", REFERENCE, "--format", "yaml"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("possible values: table, json"));
     assert_eq!(dealrisk().arg("assess").output().unwrap().status.code(), Some(2));
@@ -163,17 +206,33 @@ fn a_client_pack_replaces_a_rule_by_id() {
     let pack = pack_with(&RULE.replace("CLIENT-1", "CE-NO-VALUE").replace("WHEN", "false"));
     let (report, code) = assess_json(REFERENCE, &["--rules", &pack.path().display().to_string()]);
     assert_eq!(code, 0);
-    let rules: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
     assert!(!rules.contains(&"CE-NO-VALUE"), "{rules:?}");
     let (default, _) = assess_json(REFERENCE, &[]);
-    assert!(default["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "CE-NO-VALUE"));
+    assert!(
+        default["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "CE-NO-VALUE")
+    );
 }
 
 #[test]
 fn a_client_pack_adds_a_rule() {
     let pack = pack_with(&RULE.replace("WHEN", "'insurance-pricing' in deal.use.purposes"));
     let (report, _) = assess_json(REFERENCE, &["--rules", &pack.path().display().to_string()]);
-    let finding = report["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "CLIENT-1").cloned();
+    let finding = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "CLIENT-1")
+        .cloned();
     let finding = finding.expect("the client rule fires");
     assert_eq!(finding["why"][0]["path"], "use.purposes");
 }

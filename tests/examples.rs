@@ -85,10 +85,7 @@ fn table_output_matches_the_reviewed_snapshots() {
             .trim_start_matches("examples/")
             .trim_end_matches(".toml")
             .to_string();
-        insta::assert_snapshot!(
-            format!("table-{name}"),
-            String::from_utf8_lossy(&out.stdout)
-        );
+        insta::assert_snapshot!(format!("table-{name}"), String::from_utf8_lossy(&out.stdout));
     }
 }
 

@@ -10,8 +10,7 @@ use proptest::sample::{select, subsequence};
 use std::sync::LazyLock;
 use toml::Spanned;
 
-static PACK: LazyLock<RulePack> =
-    LazyLock::new(|| RulePack::load(&[]).expect("default pack loads"));
+static PACK: LazyLock<RulePack> = LazyLock::new(|| RulePack::load(&[]).expect("default pack loads"));
 
 fn ids(map: &std::collections::BTreeMap<String, impl Sized>) -> Vec<String> {
     map.keys().cloned().collect()
@@ -48,10 +47,7 @@ const ANSWERS: [Answer; 3] = [Answer::Yes, Answer::No, Answer::Unknown];
 
 /// Mostly the first (benign) value, sometimes any: generated deals must spread over the
 /// whole score range, or every property holds trivially at 100.
-fn mostly<T: Clone + std::fmt::Debug + 'static>(
-    benign: T,
-    all: Vec<T>,
-) -> impl Strategy<Value = T> {
+fn mostly<T: Clone + std::fmt::Debug + 'static>(benign: T, all: Vec<T>) -> impl Strategy<Value = T> {
     prop_oneof![3 => Just(benign), 1 => select(all)]
 }
 
@@ -171,13 +167,7 @@ fn no_lower(base: &Deal, worse: &Deal) -> Result<(), TestCaseError> {
         let after = b.findings.iter().find(|g| g.rule == f.rule);
         prop_assert!(after.is_some(), "{} disappeared", f.rule);
         let after = after.map_or(0, |g| g.residual_risk);
-        prop_assert!(
-            after >= f.residual_risk,
-            "{}: {} -> {}",
-            f.rule,
-            f.residual_risk,
-            after
-        );
+        prop_assert!(after >= f.residual_risk, "{}: {} -> {}", f.rule, f.residual_risk, after);
     }
     Ok(())
 }

@@ -15,7 +15,11 @@ fn covers_the_three_areas_in_depth() {
     assert!(p.inferences.len() >= 10, "{} inference rules", p.inferences.len());
     assert!(p.purposes.len() >= 12, "{} purposes", p.purposes.len());
     assert!(p.families.len() >= 9, "{} purpose families", p.families.len());
-    assert!(p.drift_modifiers.len() >= 3, "{} drift modifiers", p.drift_modifiers.len());
+    assert!(
+        p.drift_modifiers.len() >= 3,
+        "{} drift modifiers",
+        p.drift_modifiers.len()
+    );
     let in_area = |area: &str| p.rules.values().filter(|r| r.area == area).count();
     assert!(in_area("customer-expectations") >= 8);
     assert!(in_area("purpose-drift") >= 5, "one rule per Art. 6(4) factor at least");
@@ -25,19 +29,40 @@ fn covers_the_three_areas_in_depth() {
 fn every_record_is_documented() {
     let p = pack();
     for r in p.rules.values() {
-        assert!(!r.rationale.trim().is_empty() && !r.references.is_empty() && !r.recommendation.is_empty(), "{}", r.id);
-        assert!(r.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}: name must be kebab-case", r.id);
+        assert!(
+            !r.rationale.trim().is_empty() && !r.references.is_empty() && !r.recommendation.is_empty(),
+            "{}",
+            r.id
+        );
+        assert!(
+            r.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+            "{}: name must be kebab-case",
+            r.id
+        );
     }
     for c in p.categories.values() {
-        assert!(!c.rationale.trim().is_empty() && !c.references.is_empty() && !c.basis.is_empty(), "{}", c.id);
-        assert!(!c.signals.keywords.is_empty(), "{}: keyword signals feed the evidence scan", c.id);
+        assert!(
+            !c.rationale.trim().is_empty() && !c.references.is_empty() && !c.basis.is_empty(),
+            "{}",
+            c.id
+        );
+        assert!(
+            !c.signals.keywords.is_empty(),
+            "{}: keyword signals feed the evidence scan",
+            c.id
+        );
         assert!((1..=10).contains(&c.weight), "{}", c.id);
     }
     for i in p.inferences.values() {
         assert!(!i.rationale.is_empty() && !i.references.is_empty(), "{}", i.id);
     }
     for f in p.families.values() {
-        assert_eq!(f.distance.len(), p.families.len(), "{}: a distance to every family", f.id);
+        assert_eq!(
+            f.distance.len(),
+            p.families.len(),
+            "{}: a distance to every family",
+            f.id
+        );
         assert_eq!(f.distance[&f.id], 0, "{}: no drift within a family", f.id);
     }
     for m in p.mitigations.values() {

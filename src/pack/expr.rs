@@ -9,11 +9,7 @@ use toml::Spanned;
 /// lists and math extensions (`join`, `distinct`, `math.greatest`...).
 pub static ENV: LazyLock<Arc<cel::Env>> = LazyLock::new(|| {
     let mut env = cel::Env::stdlib();
-    for extension in [
-        cel::extensions::strings,
-        cel::extensions::lists,
-        cel::extensions::math,
-    ] {
+    for extension in [cel::extensions::strings, cel::extensions::lists, cel::extensions::math] {
         env.add_extension(extension)
             .expect("the standard CEL extensions do not conflict");
     }
@@ -35,12 +31,9 @@ impl std::fmt::Debug for Expr {
 
 impl Expr {
     pub fn compile(text: Spanned<String>) -> Result<Expr, String> {
-        let program = ENV.compile(text.get_ref()).map_err(|e| {
-            format!(
-                "CEL expression does not compile: {}",
-                one_line(&e.to_string())
-            )
-        })?;
+        let program = ENV
+            .compile(text.get_ref())
+            .map_err(|e| format!("CEL expression does not compile: {}", one_line(&e.to_string())))?;
         Ok(Expr {
             text,
             program: Arc::new(program),
@@ -85,9 +78,7 @@ impl<'de> Deserialize<'de> for LevelSpec {
         let span = raw.span();
         match raw.into_inner() {
             toml::Value::Integer(n @ 1..=4) => Ok(LevelSpec::Fixed(n as u8)),
-            toml::Value::Integer(n) => Err(serde::de::Error::custom(format!(
-                "invalid level {n}, expected 1 to 4"
-            ))),
+            toml::Value::Integer(n) => Err(serde::de::Error::custom(format!("invalid level {n}, expected 1 to 4"))),
             toml::Value::String(text) => Expr::compile(Spanned::new(span, text))
                 .map(LevelSpec::Computed)
                 .map_err(serde::de::Error::custom),

@@ -114,8 +114,7 @@ fn collect_embedded(dir: &'static Dir<'static>, out: &mut Vec<(String, String)>)
 
 /// The `*.toml` files under `dir`, recursively, in a stable order.
 fn toml_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    let meta = std::fs::metadata(dir)
-        .with_context(|| format!("cannot read rule pack {}", dir.display()))?;
+    let meta = std::fs::metadata(dir).with_context(|| format!("cannot read rule pack {}", dir.display()))?;
     if !meta.is_dir() {
         bail!(
             "rule pack {} is not a folder; --rules takes a folder of *.toml rule files",
@@ -125,8 +124,7 @@ fn toml_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(d) = pending.pop() {
-        let entries = std::fs::read_dir(&d)
-            .with_context(|| format!("cannot read rule pack {}", d.display()))?;
+        let entries = std::fs::read_dir(&d).with_context(|| format!("cannot read rule pack {}", d.display()))?;
         for entry in entries {
             let path = entry
                 .with_context(|| format!("cannot read rule pack {}", d.display()))?
@@ -214,10 +212,7 @@ impl Builder {
 
     fn finish(self) -> Result<RulePack> {
         let Some(scoring) = self.scoring else {
-            bail!(
-                "the rule pack has no [scoring] table (read: {})",
-                self.files.join(", ")
-            );
+            bail!("the rule pack has no [scoring] table (read: {})", self.files.join(", "));
         };
         let mut areas: Vec<Area> = self.areas.into_values().collect();
         areas.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.id.cmp(&b.id)));

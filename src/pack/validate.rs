@@ -28,9 +28,7 @@ pub fn find_record(text: &str, id: &str) -> Option<Range<usize>> {
 fn find_field(text: &str, id: &str, field: &str) -> Option<Range<usize>> {
     let start = find_record(text, id)?;
     let record_start = text[..start.start].rfind("[[").unwrap_or(0);
-    let record_end = text[start.end..]
-        .find("[[")
-        .map_or(text.len(), |n| start.end + n);
+    let record_end = text[start.end..].find("[[").map_or(text.len(), |n| start.end + n);
     let record = &text[record_start..record_end];
     record
         .lines()
@@ -63,8 +61,7 @@ impl Problems<'_> {
             .unwrap_or_default();
         let text = self.pack.sources.get(&file).map_or("", String::as_str);
         let span = find_field(text, id, field).or_else(|| find_record(text, id));
-        self.found
-            .push(at_span(Path::new(&file), text, span, &message));
+        self.found.push(at_span(Path::new(&file), text, span, &message));
     }
 
     /// Reports `value` unless it is one of `known`, suggesting the nearest.
@@ -100,24 +97,16 @@ pub fn check(pack: &RulePack) -> Result<()> {
     let s = &pack.scoring;
     let mut scoring_problems = Vec::new();
     if s.levels.len() != 4 {
-        scoring_problems.push(format!(
-            "scoring.levels must name 4 levels, found {}",
-            s.levels.len()
-        ));
+        scoring_problems.push(format!("scoring.levels must name 4 levels, found {}", s.levels.len()));
     }
-    if s.bands.is_empty()
-        || s.bands[0].min != 0.0
-        || s.bands.windows(2).any(|w| w[0].min >= w[1].min)
-    {
+    if s.bands.is_empty() || s.bands[0].min != 0.0 || s.bands.windows(2).any(|w| w[0].min >= w[1].min) {
         scoring_problems.push("scoring.bands must start at min = 0 and rise strictly".to_string());
     }
     if !(1..=4).contains(&s.declared_likelihood) {
         scoring_problems.push("scoring.declared_likelihood must be 1 to 4".to_string());
     }
     if !(0.0..=1.0).contains(&s.asserted_factor) || s.exponent <= 0.0 {
-        scoring_problems.push(
-            "scoring.asserted_factor must be 0 to 1 and scoring.exponent above 0".to_string(),
-        );
+        scoring_problems.push("scoring.asserted_factor must be 0 to 1 and scoring.exponent above 0".to_string());
     }
     if s.weight_severity.last().is_none_or(|w| w.max_weight < 10) {
         scoring_problems.push("scoring.weight_severity must cover weights up to 10".to_string());
@@ -173,10 +162,7 @@ pub fn check(pack: &RulePack) -> Result<()> {
                 "category",
                 &c.id,
                 "rule",
-                format!(
-                    "finding id `{}` of category `{}` is used twice",
-                    c.rule, c.id
-                ),
+                format!("finding id `{}` of category `{}` is used twice", c.rule, c.id),
             );
         }
     }
@@ -190,14 +176,7 @@ pub fn check(pack: &RulePack) -> Result<()> {
             categories.iter().copied(),
         );
         for from in &i.from {
-            p.reference(
-                "inference",
-                &i.id,
-                "from",
-                "category",
-                from,
-                categories.iter().copied(),
-            );
+            p.reference("inference", &i.id, "from", "category", from, categories.iter().copied());
         }
         if !(1..=4).contains(&i.likelihood) {
             p.at(
@@ -230,14 +209,7 @@ pub fn check(pack: &RulePack) -> Result<()> {
             }
         }
         for key in f.distance.keys() {
-            p.reference(
-                "family",
-                &f.id,
-                "distance",
-                "family",
-                key,
-                families.iter().copied(),
-            );
+            p.reference("family", &f.id, "distance", "family", key, families.iter().copied());
         }
     }
     for pu in pack.purposes.values() {
@@ -274,46 +246,18 @@ pub fn check(pack: &RulePack) -> Result<()> {
     for m in pack.mitigations.values() {
         for e in &m.effects {
             for x in &e.problems {
-                p.reference(
-                    "mitigation",
-                    &m.id,
-                    "effects",
-                    "problem",
-                    x,
-                    problems.iter().copied(),
-                );
+                p.reference("mitigation", &m.id, "effects", "problem", x, problems.iter().copied());
             }
             for x in &e.areas {
-                p.reference(
-                    "mitigation",
-                    &m.id,
-                    "effects",
-                    "area",
-                    x,
-                    areas.iter().copied(),
-                );
+                p.reference("mitigation", &m.id, "effects", "area", x, areas.iter().copied());
             }
             for x in &e.rules {
-                p.reference(
-                    "mitigation",
-                    &m.id,
-                    "effects",
-                    "rule",
-                    x,
-                    rule_ids.iter().copied(),
-                );
+                p.reference("mitigation", &m.id, "effects", "rule", x, rule_ids.iter().copied());
             }
         }
     }
     for r in pack.rules.values() {
-        p.reference(
-            "rule",
-            &r.id,
-            "area",
-            "area",
-            &r.area,
-            areas.iter().copied(),
-        );
+        p.reference("rule", &r.id, "area", "area", &r.area, areas.iter().copied());
         p.reference(
             "rule",
             &r.id,
@@ -322,18 +266,12 @@ pub fn check(pack: &RulePack) -> Result<()> {
             &r.problem,
             problems.iter().copied(),
         );
-        if r.rationale.trim().is_empty()
-            || r.references.is_empty()
-            || r.recommendation.trim().is_empty()
-        {
+        if r.rationale.trim().is_empty() || r.references.is_empty() || r.recommendation.trim().is_empty() {
             p.at(
                 "rule",
                 &r.id,
                 "rationale",
-                format!(
-                    "rule `{}` needs a rationale, a recommendation and references",
-                    r.id
-                ),
+                format!("rule `{}` needs a rationale, a recommendation and references", r.id),
             );
         }
     }

@@ -5,7 +5,5 @@ pub mod table;
 
 /// Removes control characters (terminal escapes) from text taken from a deal file.
 pub fn clean(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_control() || *c == '\n')
-        .collect()
+    text.chars().filter(|c| !c.is_control() || *c == '\n').collect()
 }

@@ -66,20 +66,8 @@ fn one(out: &mut String, r: &Report, width: u16) {
     let _ = writeln!(out, "deal `{}` from {}", clean(&d.id), clean(&r.file));
     wrap(out, "from: ", &party(&d.provider), 6, width);
     wrap(out, "to:   ", &party(&d.recipient), 6, width);
-    wrap(
-        out,
-        "collected for: ",
-        &d.collection_purposes.join(", "),
-        15,
-        width,
-    );
-    wrap(
-        out,
-        "proposed for:  ",
-        &d.proposed_purposes.join(", "),
-        15,
-        width,
-    );
+    wrap(out, "collected for: ", &d.collection_purposes.join(", "), 15, width);
+    wrap(out, "proposed for:  ", &d.proposed_purposes.join(", "), 15, width);
     let _ = writeln!(out);
     let _ = writeln!(
         out,
@@ -159,13 +147,7 @@ fn one(out: &mut String, r: &Report, width: u16) {
         if f.blocking {
             title.push_str(" (BLOCKING)");
         }
-        findings.add_row(vec![
-            (i + 1).to_string(),
-            f.rule.clone(),
-            risk_cell(f),
-            points,
-            title,
-        ]);
+        findings.add_row(vec![(i + 1).to_string(), f.rule.clone(), risk_cell(f), points, title]);
     }
     let _ = writeln!(out, "{findings}");
     wrap(
@@ -175,6 +157,57 @@ fn one(out: &mut String, r: &Report, width: u16) {
         0,
         width,
     );
+
+    if !r.sensitive_categories.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nSensitive categories present (declared, or inferred from what the data reveals)"
+        );
+        let mut categories = table(&["category", "dataset", "how", "likelihood"], width);
+        for p in &r.sensitive_categories {
+            categories.add_row(vec![
+                p.category.clone(),
+                clean(&p.dataset),
+                p.by.clone(),
+                p.likelihood.to_string(),
+            ]);
+        }
+        let _ = writeln!(out, "{categories}");
+    }
+
+    let _ = writeln!(
+        out,
+        "\nPurpose compatibility (drift 0 = same purpose, 5 = unrelated context with coercive power)"
+    );
+    let mut drift = table(
+        &[
+            "proposed purpose",
+            "nearest original purpose",
+            "base",
+            "adjustments",
+            "drift",
+        ],
+        width,
+    );
+    for d in &r.purpose_drift {
+        let steps: Vec<String> = d
+            .modifiers
+            .iter()
+            .map(|m| format!("{:+} {}", m.delta, m.title))
+            .collect();
+        drift.add_row(vec![
+            format!("{} ({})", d.purpose, d.family),
+            d.nearest_collection_purpose.clone().unwrap_or_else(|| "-".to_string()),
+            d.base_distance.to_string(),
+            if steps.is_empty() {
+                "-".to_string()
+            } else {
+                steps.join("\n")
+            },
+            d.distance.to_string(),
+        ]);
+    }
+    let _ = writeln!(out, "{drift}");
 
     let _ = writeln!(out, "\nWhy each finding fired, and what to do");
     for (i, f) in r.findings.iter().enumerate() {
@@ -220,12 +253,7 @@ fn details(out: &mut String, number: usize, f: &Finding, width: u16) {
     );
     let mut facts = format!(
         "{} · {} · severity {} ({}) x likelihood {} = {}",
-        f.area,
-        f.problem,
-        f.residual_severity,
-        f.severity_level,
-        f.residual_likelihood,
-        f.residual_risk
+        f.area, f.problem, f.residual_severity, f.severity_level, f.residual_likelihood, f.residual_risk
     );
     if f.blocking {
         facts.push_str(" · BLOCKING");
@@ -242,13 +270,7 @@ fn details(out: &mut String, number: usize, f: &Finding, width: u16) {
     }
     wrap(out, "    why: ", &f.message, 9, width);
     for c in &f.why {
-        wrap(
-            out,
-            "      ",
-            &format!("{} = {}", c.path, c.value),
-            8,
-            width,
-        );
+        wrap(out, "      ", &format!("{} = {}", c.path, c.value), 8, width);
     }
     if !f.mitigations.is_empty() {
         let applied: Vec<String> = f
@@ -264,11 +286,7 @@ fn details(out: &mut String, number: usize, f: &Finding, width: u16) {
                 }
                 match (effect.is_empty(), m.asserted) {
                     (true, _) => format!("{} (no effect: asserted without evidence)", m.id),
-                    (false, true) => format!(
-                        "{} ({}, halved: asserted without evidence)",
-                        m.id,
-                        effect.join(", ")
-                    ),
+                    (false, true) => format!("{} ({}, halved: asserted without evidence)", m.id, effect.join(", ")),
                     (false, false) => format!("{} ({})", m.id, effect.join(", ")),
                 }
             })
