@@ -256,7 +256,7 @@ fn mitigate(raw: Raw, in_effect: &[InEffect], pack: &RulePack) -> Finding {
         problem: raw.problem,
         blocking: raw.blocking,
         severity: raw.severity,
-        severity_level: pack.level_name(residual_severity).to_string(),
+        residual_severity_level: pack.level_name(residual_severity).to_string(),
         likelihood: raw.likelihood,
         inherent_risk: raw.severity * raw.likelihood,
         residual_severity,

@@ -78,11 +78,11 @@ pub struct Finding {
     pub problem: String,
     pub blocking: bool,
     pub severity: u8,
-    /// The pack's name of the residual severity level.
-    pub severity_level: String,
     pub likelihood: u8,
     pub inherent_risk: u8,
     pub residual_severity: u8,
+    /// The pack's name of the residual severity level.
+    pub residual_severity_level: String,
     pub residual_likelihood: u8,
     pub residual_risk: u8,
     /// This finding's share of the residual score (floors excluded); 0 when another finding

@@ -253,7 +253,7 @@ fn details(out: &mut String, number: usize, f: &Finding, width: u16) {
     );
     let mut facts = format!(
         "{} · {} · severity {} ({}) x likelihood {} = {}",
-        f.area, f.problem, f.residual_severity, f.severity_level, f.residual_likelihood, f.residual_risk
+        f.area, f.problem, f.residual_severity, f.residual_severity_level, f.residual_likelihood, f.residual_risk
     );
     if f.blocking {
         facts.push_str(" · BLOCKING");
