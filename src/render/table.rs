@@ -209,6 +209,23 @@ fn one(out: &mut String, r: &Report, width: u16) {
     }
     let _ = writeln!(out, "{drift}");
 
+    if !r.mitigations.is_empty() {
+        let _ = writeln!(out, "\nMitigations in effect");
+        let mut mitigations = table(&["mitigation", "on what evidence"], width);
+        for m in &r.mitigations {
+            let basis = match (&m.evidence, m.implied_by.is_empty()) {
+                (Some(evidence), _) => clean(evidence),
+                (None, false) => {
+                    let fields: Vec<String> = m.implied_by.iter().map(|c| format!("{} = {}", c.path, c.value)).collect();
+                    format!("implied by {}", fields.join(", "))
+                }
+                (None, true) => "asserted: no evidence given, so it counts for half, rounded down".to_string(),
+            };
+            mitigations.add_row(vec![format!("{}\n{}", m.id, clean(&m.title)), basis]);
+        }
+        let _ = writeln!(out, "{mitigations}");
+    }
+
     let _ = writeln!(out, "\nWhy each finding fired, and what to do");
     for (i, f) in r.findings.iter().enumerate() {
         details(out, i + 1, f, width);
