@@ -216,7 +216,11 @@ fn one(out: &mut String, r: &Report, width: u16) {
             let basis = match (&m.evidence, m.implied_by.is_empty()) {
                 (Some(evidence), _) => clean(evidence),
                 (None, false) => {
-                    let fields: Vec<String> = m.implied_by.iter().map(|c| format!("{} = {}", c.path, c.value)).collect();
+                    let fields: Vec<String> = m
+                        .implied_by
+                        .iter()
+                        .map(|c| format!("{} = {}", c.path, c.value))
+                        .collect();
                     format!("implied by {}", fields.join(", "))
                 }
                 (None, true) => "asserted: no evidence given, so it counts for half, rounded down".to_string(),

@@ -1,0 +1,87 @@
+//! Documented examples are the tested ones: the README's sample output, its example rule and
+//! score table, and the ids docs/deal-format.md lists, checked against the real binary.
+
+mod common;
+use common::*;
+
+fn readme() -> String {
+    std::fs::read_to_string("README.md").unwrap()
+}
+
+/// The fenced block that follows the line `after` in the README.
+fn block_after(text: &str, after: &str) -> String {
+    let start = text.find(after).unwrap_or_else(|| panic!("README lacks {after:?}"));
+    let rest = &text[start..];
+    let open = rest.find("```").unwrap();
+    let body_start = open + rest[open..].find('\n').unwrap() + 1;
+    let close = body_start + rest[body_start..].find("```").unwrap();
+    rest[body_start..close].to_string()
+}
+
+#[test]
+fn the_readme_shows_the_real_first_screen() {
+    let shown = block_after(&readme(), "The first screen of the report:");
+    let out = dealrisk()
+        .args(["assess", "examples/shopsense-ifa.toml"])
+        .output()
+        .unwrap();
+    let real = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        real.starts_with(&shown),
+        "README's sample differs from the output:\n{shown}"
+    );
+}
+
+#[test]
+fn the_readme_score_table_matches_the_examples() {
+    let text = readme();
+    for line in text.lines().filter(|l| l.starts_with("| [`")) {
+        let file = line.split('(').nth(1).unwrap().split(')').next().unwrap();
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        let mut score = cells[3].split(' ');
+        let (report, _) = assess_json(file, &[]);
+        assert_eq!(report["residual"]["score"].to_string(), score.next().unwrap(), "{file}");
+        assert_eq!(report["residual"]["band"], score.next().unwrap(), "{file}");
+    }
+}
+
+#[test]
+fn the_readme_example_rule_works() {
+    let text = readme();
+    let start = text
+        .find("# client-pack/retention.toml")
+        .expect("README shows the example rule");
+    let rule = &text[start..start + text[start..].find("```").unwrap()];
+    let pack = tempfile::tempdir().unwrap();
+    std::fs::write(pack.path().join("retention.toml"), rule).unwrap();
+    let (report, code) = assess_json(
+        "examples/shopsense-ifa.toml",
+        &["--rules", &pack.path().display().to_string()],
+    );
+    assert_eq!(code, 0);
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "CLIENT-RETENTION")
+    );
+}
+
+#[test]
+fn the_deal_format_lists_every_id_of_the_default_pack() {
+    let doc = std::fs::read_to_string("docs/deal-format.md").unwrap();
+    let pack = dealrisk::pack::RulePack::load(&[]).unwrap();
+    let ids = pack
+        .categories
+        .keys()
+        .chain(pack.purposes.keys())
+        .chain(pack.sectors.keys())
+        .chain(pack.mitigations.keys());
+    for id in ids {
+        assert!(
+            doc.contains(&format!("`{id}`")),
+            "docs/deal-format.md does not list `{id}`"
+        );
+    }
+}
