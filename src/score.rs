@@ -4,9 +4,6 @@
 
 use crate::pack::Scoring;
 
-/// Largest risk of one finding (likelihood 4 x severity 4).
-const MAX_RISK: f64 = 16.0;
-
 /// What scoring needs to know of one finding.
 #[derive(Debug, Clone, Copy)]
 pub struct Risk<'a> {
@@ -29,8 +26,10 @@ pub struct Scored {
     pub floor: Option<(usize, u32, String)>,
 }
 
+/// p = (risk / largest risk) ^ exponent, the largest risk being the top level squared.
 fn probability(scoring: &Scoring, risk: u8) -> f64 {
-    (f64::from(risk) / MAX_RISK).clamp(0.0, 1.0).powf(scoring.exponent)
+    let top = scoring.levels.len() as f64;
+    (f64::from(risk) / (top * top)).clamp(0.0, 1.0).powf(scoring.exponent)
 }
 
 /// Scores findings given in report order (highest residual risk first): the first finding
