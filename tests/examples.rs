@@ -77,31 +77,14 @@ fn the_reference_case_is_critical_with_findings_in_all_three_areas() {
 }
 
 #[test]
-fn table_output_matches_the_reviewed_snapshots() {
+fn output_matches_the_reviewed_snapshots() {
     for file in example_files() {
-        let out = dealrisk().args(["assess", &file]).output().expect("runs");
-        assert_eq!(out.status.code(), Some(0), "{file}");
-        let name = file
-            .trim_start_matches("examples/")
-            .trim_end_matches(".toml")
-            .to_string();
-        insta::assert_snapshot!(format!("table-{name}"), String::from_utf8_lossy(&out.stdout));
-    }
-}
-
-#[test]
-fn json_output_matches_the_reviewed_snapshots() {
-    for file in example_files() {
-        let out = dealrisk()
-            .args(["assess", &file, "--format", "json"])
-            .output()
-            .expect("runs");
-        assert_eq!(out.status.code(), Some(0), "{file}");
-        let name = file
-            .trim_start_matches("examples/")
-            .trim_end_matches(".toml")
-            .to_string();
-        insta::assert_snapshot!(format!("json-{name}"), String::from_utf8_lossy(&out.stdout));
+        let name = file.trim_start_matches("examples/").trim_end_matches(".toml").to_string();
+        for format in ["table", "json"] {
+            let out = dealrisk().args(["assess", &file, "--format", format]).output().expect("runs");
+            assert_eq!(out.status.code(), Some(0), "{file} {format}");
+            insta::assert_snapshot!(format!("{format}-{name}"), String::from_utf8_lossy(&out.stdout));
+        }
     }
 }
 

@@ -63,7 +63,10 @@ fn every_record_is_documented() {
             "{}: a distance to every family",
             f.id
         );
-        assert_eq!(f.distance[&f.id], 0, "{}: no drift within a family", f.id);
+        // An unknown purpose is furthest from everything, itself included.
+        if f.id != "PU" {
+            assert_eq!(f.distance[&f.id], 0, "{}: no drift within a family", f.id);
+        }
     }
     for m in p.mitigations.values() {
         assert!(!m.references.is_empty() && !m.effects.is_empty(), "{}", m.id);
