@@ -90,10 +90,21 @@ pub fn assess(file: &str, deal: &Deal, pack: &RulePack) -> Result<Report> {
                 .as_ref()
                 .filter(|fl| findings.iter().any(|f| f.rule == fl.rule && f.area == area.id))
                 .map_or(0, |fl| fl.points);
+            let alone: Vec<Risk> = findings
+                .iter()
+                .zip(&groups)
+                .filter(|(f, _)| f.area == area.id)
+                .map(|(f, group)| Risk {
+                    risk: f.residual_risk,
+                    blocking: f.blocking,
+                    group,
+                })
+                .collect();
             AreaScore {
                 id: area.id.clone(),
                 title: area.title.clone(),
                 points: mine.clone().map(|f| f.points).sum::<u32>() + floor_points,
+                score: score::score(&pack.scoring, &alone).score,
                 findings: mine.clone().count(),
                 blocking: mine.filter(|f| f.blocking).count(),
             }
@@ -117,6 +128,9 @@ pub fn assess(file: &str, deal: &Deal, pack: &RulePack) -> Result<Report> {
         floor,
         areas,
         open_questions: open_questions(&deal_json, &findings, pack),
+        scenarios: Vec::new(),
+        leverage: Vec::new(),
+        verdict_change: None,
         findings,
         sensitive_categories: derived.presence,
         purpose_drift: derived.drift,

@@ -41,6 +41,13 @@ pub struct AssessArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+
+    /// Assess one of the deal's scenarios instead of the deal as written.
+    ///
+    /// Without it, every scenario the deal file defines is assessed and shown side by side
+    /// with the deal.
+    #[arg(long, value_name = "NAME")]
+    pub scenario: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -92,8 +99,8 @@ pub fn run(cli: &Cli) -> Result<String> {
                 .deals
                 .iter()
                 .map(|path| {
-                    let deal = crate::deal_check::load(path, &pack)?;
-                    crate::assess::assess(&path.display().to_string(), &deal, &pack)
+                    let loaded = crate::deal_check::load(path, &pack)?;
+                    crate::whatif::report(&path.display().to_string(), &loaded, &pack, args.scenario.as_deref())
                 })
                 .collect::<Result<Vec<Report>>>()?;
             match args.format {

@@ -22,6 +22,27 @@ pub struct Deal {
     pub customers: Customers,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mitigations: Vec<DeclaredMitigation>,
+    /// Variants of this deal to assess side by side: overlays on the fields above.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scenarios: Vec<Scenario>,
+}
+
+/// A named variant of the deal: some fields set to other values, some mitigations added.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Short id, for `--scenario NAME`.
+    pub name: Text,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Field paths as in reports (`transfer.mode`, `datasets[0].excluded`, `datasets[].form`)
+    /// and the values they take in this scenario.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub set: std::collections::BTreeMap<String, Spanned<toml::Value>>,
+    /// Mitigations added in this scenario.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mitigations: Vec<DeclaredMitigation>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

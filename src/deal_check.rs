@@ -8,7 +8,14 @@ use crate::pack::RulePack;
 use anyhow::{Context as _, Result, bail};
 use std::path::Path;
 
-pub fn load(path: &Path, pack: &RulePack) -> Result<Deal> {
+/// A deal file read and checked: the deal as written, and each of its scenarios applied.
+pub struct Loaded {
+    pub deal: Deal,
+    /// In the order of `deal.scenarios`.
+    pub scenarios: Vec<Deal>,
+}
+
+pub fn load(path: &Path, pack: &RulePack) -> Result<Loaded> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read deal file {}", path.display()))?;
     let source = String::from_utf8(bytes).map_err(|e| {
         let (line, column) = crate::diagnostic::line_col(
@@ -19,7 +26,40 @@ pub fn load(path: &Path, pack: &RulePack) -> Result<Deal> {
     })?;
     let deal: Deal = parse_toml(path, &source)?;
     check(path, &source, &deal, pack)?;
-    Ok(deal)
+    let scenarios = scenarios(path, &source, &deal, pack)?;
+    Ok(Loaded { deal, scenarios })
+}
+
+/// Applies each scenario, reporting a bad path at its line in the deal file and a bad value as
+/// it reads in the scenario's deal.
+fn scenarios(path: &Path, source: &str, deal: &Deal, pack: &RulePack) -> Result<Vec<Deal>> {
+    let mut out = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
+    for scenario in &deal.scenarios {
+        let name = scenario.name.get_ref();
+        if names.contains(&name.as_str()) {
+            bail!(at_span(
+                path,
+                source,
+                Some(scenario.name.span()),
+                &format!("scenario `{name}` is defined twice")
+            ));
+        }
+        names.push(name);
+        let set = scenario.set.iter().map(|(k, v)| (k, v.get_ref()));
+        let (variant, text) = crate::overlay::apply(deal, set, &scenario.mitigations).map_err(|e| {
+            let span = scenario
+                .set
+                .iter()
+                .find(|(k, _)| e.to_string().contains(&format!("`{k}`")))
+                .map_or(scenario.name.span(), |(_, v)| v.span());
+            anyhow::anyhow!(at_span(path, source, Some(span), &format!("scenario `{name}`: {e:#}")))
+        })?;
+        let label = format!("{} (scenario `{name}` applied)", path.display());
+        check(Path::new(&label), &text, &variant, pack)?;
+        out.push(variant);
+    }
+    Ok(out)
 }
 
 fn check(path: &Path, source: &str, deal: &Deal, pack: &RulePack) -> Result<()> {

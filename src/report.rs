@@ -21,6 +21,13 @@ pub struct Report {
     /// Ordered by residual risk, highest first.
     pub findings: Vec<Finding>,
     pub open_questions: Vec<OpenQuestion>,
+    /// The deal's scenarios side by side with it (empty when assessing one scenario).
+    pub scenarios: Vec<ScenarioResult>,
+    /// Every mitigation the pack knows and the deal lacks, with the score it would give,
+    /// most points removed first.
+    pub leverage: Vec<Leverage>,
+    /// The fewest mitigations that together move the deal into a better band, if any do.
+    pub verdict_change: Option<VerdictChange>,
     pub sensitive_categories: Vec<Presence>,
     pub purpose_drift: Vec<PurposeDrift>,
     /// Mitigations in effect, declared or implied by the deal's facts.
@@ -66,6 +73,9 @@ pub struct AreaScore {
     pub title: String,
     /// This area's share of the residual score; the areas' points add up to it.
     pub points: u32,
+    /// The area scored alone, as if its findings were the deal's only ones (0-100): compares
+    /// one area across scenarios, where `points` would move with the other areas.
+    pub score: u32,
     pub findings: usize,
     pub blocking: usize,
 }
@@ -110,4 +120,47 @@ pub struct OpenQuestion {
     /// Rules and inferences that read this field; those that fired are in `fired`.
     pub read_by: Vec<String>,
     pub fired: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioResult {
+    pub name: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub residual: Score,
+    pub verdict: String,
+    /// Residual score minus the base deal's.
+    pub change: i64,
+    pub areas: Vec<AreaBrief>,
+    /// Rules that fire in the scenario and not in the base deal, and the reverse.
+    pub appeared: Vec<String>,
+    pub disappeared: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AreaBrief {
+    pub id: String,
+    pub score: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Leverage {
+    pub mitigation: String,
+    pub title: String,
+    /// How it was applied: declared with evidence, or the deal fields it sets.
+    pub applied_as: String,
+    pub residual: Score,
+    pub verdict: String,
+    /// Points removed from the residual score (negative: the change would add points).
+    pub points_removed: i64,
+    /// Residual risk removed, summed over all findings: shows what a mitigation does where the
+    /// score is saturated by other findings (ranks mitigations that remove no points yet).
+    pub risk_removed: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VerdictChange {
+    pub mitigations: Vec<String>,
+    pub residual: Score,
+    pub verdict: String,
 }

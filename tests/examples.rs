@@ -79,9 +79,15 @@ fn the_reference_case_is_critical_with_findings_in_all_three_areas() {
 #[test]
 fn output_matches_the_reviewed_snapshots() {
     for file in example_files() {
-        let name = file.trim_start_matches("examples/").trim_end_matches(".toml").to_string();
+        let name = file
+            .trim_start_matches("examples/")
+            .trim_end_matches(".toml")
+            .to_string();
         for format in ["table", "json"] {
-            let out = dealrisk().args(["assess", &file, "--format", format]).output().expect("runs");
+            let out = dealrisk()
+                .args(["assess", &file, "--format", format])
+                .output()
+                .expect("runs");
             assert_eq!(out.status.code(), Some(0), "{file} {format}");
             insta::assert_snapshot!(format!("{format}-{name}"), String::from_utf8_lossy(&out.stdout));
         }

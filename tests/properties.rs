@@ -142,6 +142,7 @@ prop_compose! {
                 .iter()
                 .map(|m| DeclaredMitigation { id: text(m), evidence: evidenced.then(|| "clause 1".to_string()) })
                 .collect(),
+            scenarios: vec![],
         }
     }
 }

@@ -237,6 +237,10 @@ pub struct Mitigation {
     pub implied_by: Option<Expr>,
     #[serde(default)]
     pub because: Vec<String>,
+    /// How to try it on a deal (mitigation leverage): the deal fields it sets, as a scenario
+    /// would. Without it, trying the mitigation means declaring it with evidence.
+    #[serde(default)]
+    pub apply: std::collections::BTreeMap<String, toml::Value>,
     pub effects: Vec<Effect>,
     pub references: Vec<String>,
 }

@@ -132,6 +132,9 @@ fn one(out: &mut String, r: &Report, width: u16) {
         );
     }
 
+    scenarios(out, r, width);
+    leverage(out, r, width);
+
     let _ = writeln!(
         out,
         "\nFindings, highest residual risk first (risk = likelihood x severity, 1 to 16)"
@@ -315,4 +318,104 @@ fn details(out: &mut String, number: usize, f: &Finding, width: u16) {
         wrap(out, "    lowered by: ", &applied.join("; "), 8, width);
     }
     wrap(out, "    do: ", &f.recommendation, 8, width);
+}
+
+/// The deal's scenarios side by side with it: score, band, verdict, change, and the area
+/// scores (each area scored alone, so that an area can be compared across scenarios).
+fn scenarios(out: &mut String, r: &Report, width: u16) {
+    if r.scenarios.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nScenarios (each area scored alone, 0-100)");
+    let mut header = vec!["scenario", "score", "change"];
+    let area_titles: Vec<String> = r.areas.iter().map(|a| a.title.to_lowercase()).collect();
+    header.extend(area_titles.iter().map(String::as_str));
+    let mut t = table(&header, width);
+    let mut base = vec![
+        "as proposed".to_string(),
+        format!("{} {}\n{}", r.residual.score, r.residual.band, r.verdict),
+        "-".to_string(),
+    ];
+    base.extend(r.areas.iter().map(|a| a.score.to_string()));
+    t.add_row(base);
+    for s in &r.scenarios {
+        let mut row = vec![
+            format!("{}\n{}", s.name, clean(&s.title)),
+            format!("{} {}\n{}", s.residual.score, s.residual.band, s.verdict),
+            format!("{:+}", s.change),
+        ];
+        row.extend(s.areas.iter().map(|a| a.score.to_string()));
+        t.add_row(row);
+    }
+    let _ = writeln!(out, "{t}");
+    for s in &r.scenarios {
+        let mut changes = Vec::new();
+        if !s.disappeared.is_empty() {
+            changes.push(format!("clears {}", s.disappeared.join(", ")));
+        }
+        if !s.appeared.is_empty() {
+            changes.push(format!("raises {}", s.appeared.join(", ")));
+        }
+        if changes.is_empty() {
+            changes.push("the same findings fire".to_string());
+        }
+        wrap(out, &format!("{}: ", s.name), &changes.join("; "), 4, width);
+    }
+}
+
+/// Mitigations ranked by the points each removes alone, and the fewest that change the verdict.
+fn leverage(out: &mut String, r: &Report, width: u16) {
+    let helpful: Vec<_> = r
+        .leverage
+        .iter()
+        .filter(|l| l.points_removed > 0 || l.risk_removed > 0)
+        .collect();
+    if helpful.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\nWhat would lower the score: each mitigation the deal lacks, tried alone"
+    );
+    let mut t = table(&["mitigation", "score", "points", "risk", "how it was tried"], width);
+    for l in &helpful {
+        t.add_row(vec![
+            format!("{}\n{}", l.mitigation, clean(&l.title)),
+            format!("{} {}", l.residual.score, l.residual.band),
+            format!("{:+}", -l.points_removed),
+            format!("{:+}", -l.risk_removed),
+            l.applied_as.clone(),
+        ]);
+    }
+    let _ = writeln!(out, "{t}");
+    wrap(
+        out,
+        "",
+        "points: change of the score; risk: change of the residual risk summed over all findings, which moves even where other findings keep the score saturated.",
+        0,
+        width,
+    );
+    match &r.verdict_change {
+        Some(v) => wrap(
+            out,
+            "What would change the verdict: ",
+            &format!(
+                "{} together: {} {}, {}.",
+                v.mitigations.join(" + "),
+                v.residual.score,
+                v.residual.band,
+                v.verdict
+            ),
+            4,
+            width,
+        ),
+        None if r.residual.band != "low" => wrap(
+            out,
+            "What would change the verdict: ",
+            "no combination of up to four of these mitigations moves the deal to a better band; redesign the flow itself (see the scenarios).",
+            4,
+            width,
+        ),
+        None => {}
+    }
 }

@@ -1,0 +1,212 @@
+//! What-if analysis by re-assessing: the deal's scenarios side by side, the points each
+//! missing mitigation would remove, and the fewest mitigations that change the verdict.
+//! Nothing here is estimated: every figure is a full assessment of a changed deal.
+
+use crate::assess::assess;
+use crate::deal::{Deal, DeclaredMitigation};
+use crate::deal_check::Loaded;
+use crate::diagnostic::nearest;
+use crate::pack::{Mitigation, RulePack};
+use crate::report::{AreaBrief, Leverage, Report, ScenarioResult, VerdictChange};
+use anyhow::{Result, bail};
+use std::collections::BTreeSet;
+
+/// Most mitigations tried together when looking for a change of verdict.
+const MOST_COMBINED: usize = 4;
+/// Only the mitigations that remove most points on their own are combined.
+const CANDIDATES: usize = 8;
+
+/// The report of the deal (or of one of its scenarios) with the what-if sections filled in.
+pub fn report(file: &str, loaded: &Loaded, pack: &RulePack, scenario: Option<&str>) -> Result<Report> {
+    let deal = match scenario {
+        None => &loaded.deal,
+        Some(name) => {
+            let names: Vec<&str> = loaded
+                .deal
+                .scenarios
+                .iter()
+                .map(|s| s.name.get_ref().as_str())
+                .collect();
+            match names.iter().position(|n| *n == name) {
+                Some(i) => &loaded.scenarios[i],
+                None => {
+                    let hint = match nearest(name, names.iter().copied()) {
+                        Some(n) => format!("; did you mean `{n}`?"),
+                        None if names.is_empty() => "; it defines none".to_string(),
+                        None => format!("; it defines {}", names.join(", ")),
+                    };
+                    bail!("{file}: no scenario `{name}`{hint}");
+                }
+            }
+        }
+    };
+    let mut report = assess(file, deal, pack)?;
+    if scenario.is_none() {
+        for (meta, variant) in loaded.deal.scenarios.iter().zip(&loaded.scenarios) {
+            let other = assess(file, variant, pack)?;
+            report.scenarios.push(compare(&report, &other, meta));
+        }
+    }
+    report.leverage = leverage(file, deal, &report, pack)?;
+    report.verdict_change = verdict_change(file, deal, &report, pack)?;
+    Ok(report)
+}
+
+fn total_risk(report: &Report) -> i64 {
+    report.findings.iter().map(|f| i64::from(f.residual_risk)).sum()
+}
+
+fn fired(report: &Report) -> BTreeSet<&str> {
+    report.findings.iter().map(|f| f.rule.as_str()).collect()
+}
+
+fn compare(base: &Report, other: &Report, meta: &crate::deal::Scenario) -> ScenarioResult {
+    let (before, after) = (fired(base), fired(other));
+    ScenarioResult {
+        name: meta.name.get_ref().clone(),
+        title: meta.title.clone(),
+        description: meta.description.clone(),
+        residual: other.residual.clone(),
+        verdict: other.verdict.clone(),
+        change: i64::from(other.residual.score) - i64::from(base.residual.score),
+        areas: other
+            .areas
+            .iter()
+            .map(|a| AreaBrief {
+                id: a.id.clone(),
+                score: a.score,
+            })
+            .collect(),
+        appeared: after.difference(&before).map(|r| r.to_string()).collect(),
+        disappeared: before.difference(&after).map(|r| r.to_string()).collect(),
+    }
+}
+
+/// The deal with `mitigations` tried on it: each one's `apply` overlay, or else declared.
+fn with_mitigations(deal: &Deal, mitigations: &[&Mitigation]) -> Result<Deal> {
+    let set: Vec<(&String, &toml::Value)> = mitigations.iter().flat_map(|m| m.apply.iter()).collect();
+    let declared: Vec<DeclaredMitigation> = mitigations
+        .iter()
+        .filter(|m| m.apply.is_empty())
+        .map(|m| DeclaredMitigation {
+            id: toml::Spanned::new(0..0, m.id.clone()),
+            evidence: Some("proposed by dealrisk's leverage analysis".to_string()),
+        })
+        .collect();
+    Ok(crate::overlay::apply(deal, set, &declared)?.0)
+}
+
+fn applied_as(m: &Mitigation) -> String {
+    if m.apply.is_empty() {
+        return "declared, with evidence".to_string();
+    }
+    let sets: Vec<String> = m
+        .apply
+        .iter()
+        .map(|(path, value)| format!("{path} = {value}"))
+        .collect();
+    sets.join(", ")
+}
+
+/// Mitigations the pack knows that are not in effect, each tried alone.
+fn missing<'p>(report: &Report, pack: &'p RulePack) -> Vec<&'p Mitigation> {
+    let in_effect: BTreeSet<&str> = report.mitigations.iter().map(|m| m.id.as_str()).collect();
+    pack.mitigations
+        .values()
+        .filter(|m| !in_effect.contains(m.id.as_str()))
+        .collect()
+}
+
+fn leverage(file: &str, deal: &Deal, report: &Report, pack: &RulePack) -> Result<Vec<Leverage>> {
+    let mut out = Vec::new();
+    for m in missing(report, pack) {
+        // A mitigation whose overlay does not fit this deal cannot be tried on it.
+        let Ok(tried) = with_mitigations(deal, &[m]) else {
+            continue;
+        };
+        let after = assess(file, &tried, pack)?;
+        out.push(Leverage {
+            mitigation: m.id.clone(),
+            title: m.title.clone(),
+            applied_as: applied_as(m),
+            points_removed: i64::from(report.residual.score) - i64::from(after.residual.score),
+            risk_removed: total_risk(report) - total_risk(&after),
+            residual: after.residual,
+            verdict: after.verdict,
+        });
+    }
+    out.sort_by(|a, b| {
+        (b.points_removed, b.risk_removed)
+            .cmp(&(a.points_removed, a.risk_removed))
+            .then_with(|| a.mitigation.cmp(&b.mitigation))
+    });
+    Ok(out)
+}
+
+/// The smallest set, among the mitigations that help most alone, that moves the deal into a
+/// lower band; among sets of one size, the one with the lowest score, then the first by rank.
+fn verdict_change(file: &str, deal: &Deal, report: &Report, pack: &RulePack) -> Result<Option<VerdictChange>> {
+    let band = |score: &crate::report::Score| pack.scoring.bands.iter().position(|b| b.id == score.band);
+    let now = band(&report.residual);
+    let candidates: Vec<&Mitigation> = report
+        .leverage
+        .iter()
+        .filter(|l| l.points_removed > 0 || (l.points_removed == 0 && l.risk_removed > 0))
+        .take(CANDIDATES)
+        .filter_map(|l| pack.mitigations.get(&l.mitigation))
+        .collect();
+    for size in 1..=MOST_COMBINED.min(candidates.len()) {
+        let mut best: Option<(Vec<&Mitigation>, Report)> = None;
+        for set in combinations(&candidates, size) {
+            let Ok(tried) = with_mitigations(deal, &set) else {
+                continue;
+            };
+            let after = assess(file, &tried, pack)?;
+            let better = band(&after.residual) < now;
+            if better
+                && best
+                    .as_ref()
+                    .is_none_or(|(_, b)| after.residual.score < b.residual.score)
+            {
+                best = Some((set, after));
+            }
+        }
+        if let Some((set, after)) = best {
+            return Ok(Some(VerdictChange {
+                mitigations: set.iter().map(|m| m.id.clone()).collect(),
+                residual: after.residual,
+                verdict: after.verdict,
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// Every way to choose `size` items of `items`, in order.
+fn combinations<'a, T>(items: &[&'a T], size: usize) -> Vec<Vec<&'a T>> {
+    if size == 0 {
+        return vec![Vec::new()];
+    }
+    let mut out = Vec::new();
+    for (i, first) in items.iter().enumerate() {
+        for mut rest in combinations(&items[i + 1..], size - 1) {
+            rest.insert(0, *first);
+            out.push(rest);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::combinations;
+
+    #[test]
+    fn chooses_every_subset_of_a_size_once() {
+        let items = [&1, &2, &3, &4];
+        let pairs = combinations(&items, 2);
+        assert_eq!(pairs.len(), 6);
+        assert_eq!(pairs[0], vec![&1, &2]);
+        assert_eq!(combinations(&items, 4).len(), 1);
+    }
+}
