@@ -23,6 +23,31 @@ pub struct Cli {
 pub enum Command {
     /// Assess deal files and print a scored, explained risk report.
     Assess(AssessArgs),
+    /// Explain a rule: what makes it fire, its levels, why, and what lowers it.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// A rule id, e.g. CE-FRONT-PAGE, or a sensitive category's finding id, e.g. SD-PHARMACY.
+    #[arg(value_name = "RULE_ID")]
+    pub id: String,
+
+    /// Add a rule pack (a folder of *.toml rule files), as for `assess`.
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// Plain text.
+    Text,
+    /// JSON, with the same fields.
+    Json,
 }
 
 #[derive(Debug, clap::Args)]
@@ -106,6 +131,14 @@ pub fn run(cli: &Cli) -> Result<String> {
             match args.format {
                 Format::Table => Ok(crate::render::table::render(&reports)),
                 Format::Json => crate::render::json::render(&reports, &pack.files),
+            }
+        }
+        Command::Explain(args) => {
+            let pack = RulePack::load(&args.rules)?;
+            let explanation = crate::explain::explain(&pack, &args.id)?;
+            match args.format {
+                ExplainFormat::Text => Ok(crate::explain::render_text(&explanation)),
+                ExplainFormat::Json => Ok(serde_json::to_string_pretty(&explanation)? + "\n"),
             }
         }
     }

@@ -10,6 +10,7 @@ pub mod condition;
 pub mod deal;
 pub mod deal_check;
 pub mod diagnostic;
+pub mod explain;
 pub mod facts;
 pub mod overlay;
 pub mod pack;

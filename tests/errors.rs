@@ -148,6 +148,7 @@ const RULE: &str = r#"[[rule]]
 id = "CLIENT-1"
 name = "client-rule"
 title = "Client rule"
+fires_when = "A test condition holds."
 area = "purpose-drift"
 problem = "appropriation"
 severity = 2
@@ -164,7 +165,7 @@ fn a_rule_whose_condition_does_not_compile_is_located() {
     let pack = pack_with(&RULE.replace("WHEN", "facts.drift >= "));
     let err = fails(&[REFERENCE, "--rules", &pack.path().display().to_string()]);
     assert!(
-        err.contains("client.toml:9:8 (field `rule[0].when`): CEL expression does not compile"),
+        err.contains("client.toml:10:8 (field `rule[0].when`): CEL expression does not compile"),
         "{err}"
     );
 }
@@ -174,7 +175,7 @@ fn a_rule_with_an_unknown_area_gets_a_suggestion() {
     let pack = pack_with(&RULE.replace("WHEN", "true").replace("purpose-drift", "purpose-drfit"));
     let err = fails(&[REFERENCE, "--rules", &pack.path().display().to_string()]);
     assert!(
-        err.contains("client.toml:5:8 (field `rule[0].area`): unknown area `purpose-drfit`"),
+        err.contains("client.toml:6:8 (field `rule[0].area`): unknown area `purpose-drfit`"),
         "{err}"
     );
     assert!(err.contains("did you mean `purpose-drift`?"), "{err}");

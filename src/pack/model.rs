@@ -268,6 +268,8 @@ pub struct Rule {
     /// Kebab-case name of the risky pattern.
     pub name: String,
     pub title: String,
+    /// What makes the rule fire, in plain words (`explain`); `when` says it in CEL.
+    pub fires_when: String,
     pub area: String,
     /// The NIST PRAM problematic data action this rule is an instance of.
     pub problem: String,
