@@ -25,6 +25,19 @@ pub enum Command {
     Assess(AssessArgs),
     /// Explain a rule: what makes it fire, its levels, why, and what lowers it.
     Explain(ExplainArgs),
+    /// Write a commented deal file to start from; never overwrites a file.
+    Init(InitArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The kind of deal to start from.
+    #[arg(long, value_enum, default_value_t = crate::init::Template::RetailerToInsurer)]
+    pub template: crate::init::Template,
+
+    /// Where to write it; `-` prints it instead.
+    #[arg(value_name = "FILE", default_value = "deal.toml")]
+    pub file: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]
@@ -133,6 +146,7 @@ pub fn run(cli: &Cli) -> Result<String> {
                 Format::Json => crate::render::json::render(&reports, &pack.files),
             }
         }
+        Command::Init(args) => crate::init::init(args.template, &args.file),
         Command::Explain(args) => {
             let pack = RulePack::load(&args.rules)?;
             let explanation = crate::explain::explain(&pack, &args.id)?;

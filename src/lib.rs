@@ -12,6 +12,7 @@ pub mod deal_check;
 pub mod diagnostic;
 pub mod explain;
 pub mod facts;
+pub mod init;
 pub mod overlay;
 pub mod pack;
 pub mod paths;
