@@ -80,6 +80,10 @@ pub struct AssessArgs {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 
+    /// Print one line per deal (score, band, verdict, top finding) instead of the report.
+    #[arg(long, short)]
+    pub quiet: bool,
+
     /// Assess one of the deal's scenarios instead of the deal as written.
     ///
     /// Without it, every scenario the deal file defines is assessed and shown side by side
@@ -142,6 +146,7 @@ pub fn run(cli: &Cli) -> Result<String> {
                 })
                 .collect::<Result<Vec<Report>>>()?;
             match args.format {
+                Format::Table if args.quiet => Ok(crate::render::summary::render(&reports)),
                 Format::Table => Ok(crate::render::table::render(&reports)),
                 Format::Json => crate::render::json::render(&reports, &pack.files),
             }

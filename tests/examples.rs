@@ -119,3 +119,22 @@ fn works_from_any_directory_with_the_embedded_pack() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("RISK 5/100  LOW"));
 }
+
+#[test]
+fn quiet_prints_one_line_per_deal() {
+    let out = dealrisk()
+        .args(["assess", "--quiet"])
+        .args(example_files())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), example_files().len());
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("examples/research-aggregated.toml\t5 low\tproceed\t")),
+        "{text}"
+    );
+}

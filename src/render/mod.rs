@@ -1,6 +1,7 @@
 //! Output formats. Each renders finished reports and computes nothing.
 
 pub mod json;
+pub mod summary;
 pub mod table;
 
 /// Removes control characters (terminal escapes) from text taken from a deal file.
