@@ -17,6 +17,8 @@ struct Raw {
     title: String,
     area: String,
     problem: String,
+    harms: Vec<String>,
+    flag: Option<String>,
     blocking: bool,
     severity: u8,
     likelihood: u8,
@@ -31,6 +33,15 @@ pub fn assess(file: &str, deal: &Deal, pack: &RulePack) -> Result<Report> {
     let mut raw = category_findings(&derived, pack);
     raw.extend(rule_findings(&deal_json, &derived, pack)?);
 
+    let flags: Vec<Flag> = raw
+        .iter()
+        .filter_map(|r| {
+            r.flag.as_ref().map(|flag| Flag {
+                flag: flag.clone(),
+                rule: r.rule.clone(),
+            })
+        })
+        .collect();
     let mut findings: Vec<Finding> = raw
         .into_iter()
         .map(|r| mitigate(r, &derived.mitigations, pack))
@@ -128,6 +139,7 @@ pub fn assess(file: &str, deal: &Deal, pack: &RulePack) -> Result<Report> {
         floor,
         areas,
         open_questions: open_questions(&deal_json, &findings, pack),
+        flags,
         scenarios: Vec::new(),
         leverage: Vec::new(),
         verdict_change: None,
@@ -168,6 +180,8 @@ fn category_findings(derived: &Derived, pack: &RulePack) -> Vec<Raw> {
                 title: category.title.clone(),
                 area: pack.scoring.category_area.clone(),
                 problem: category.problem.clone(),
+                harms: pack.problems[&category.problem].harms.clone(),
+                flag: None,
                 blocking: false,
                 severity: pack.weight_severity(category.weight),
                 likelihood,
@@ -217,6 +231,12 @@ fn rule_findings(deal_json: &Value, derived: &Derived, pack: &RulePack) -> Resul
             title: rule.title.clone(),
             area: rule.area.clone(),
             problem: rule.problem.clone(),
+            harms: if rule.harms.is_empty() {
+                pack.problems[&rule.problem].harms.clone()
+            } else {
+                rule.harms.clone()
+            },
+            flag: rule.flag.clone(),
             blocking: rule.blocking,
             severity: level(&rule.severity)?,
             likelihood: level(&rule.likelihood)?,
@@ -268,6 +288,7 @@ fn mitigate(raw: Raw, in_effect: &[InEffect], pack: &RulePack) -> Finding {
         title: raw.title,
         area: raw.area,
         problem: raw.problem,
+        harms: raw.harms,
         blocking: raw.blocking,
         severity: raw.severity,
         residual_severity_level: pack.level_name(residual_severity).to_string(),

@@ -43,6 +43,8 @@ pub struct Facts {
     pub people_unknown: bool,
     /// Ids of the mitigations in effect, declared or implied by the deal's facts.
     pub mitigations: Vec<String>,
+    /// Every jurisdiction of the provider and the recipient, sorted.
+    pub jurisdictions: Vec<String>,
 }
 
 /// How a category came to be present in a dataset.
@@ -188,6 +190,15 @@ pub fn derive(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result<Derived
             .unwrap_or(0),
         people_unknown: people.clone().any(|c| c == crate::deal::Count::Unknown),
         mitigations,
+        jurisdictions: deal
+            .provider
+            .jurisdictions
+            .iter()
+            .chain(&deal.recipient.jurisdictions)
+            .cloned()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect(),
     };
     Ok(Derived {
         facts,

@@ -21,6 +21,8 @@ pub struct Report {
     /// Ordered by residual risk, highest first.
     pub findings: Vec<Finding>,
     pub open_questions: Vec<OpenQuestion>,
+    /// Flags raised by the findings that fired (e.g. "DPIA required"), each with its rule.
+    pub flags: Vec<Flag>,
     /// The deal's scenarios side by side with it (empty when assessing one scenario).
     pub scenarios: Vec<ScenarioResult>,
     /// Every mitigation the pack knows and the deal lacks, with the score it would give,
@@ -86,6 +88,8 @@ pub struct Finding {
     pub title: String,
     pub area: String,
     pub problem: String,
+    /// The harms to people it risks (NIST PRAM problems for individuals).
+    pub harms: Vec<String>,
     pub blocking: bool,
     pub severity: u8,
     pub likelihood: u8,
@@ -163,4 +167,10 @@ pub struct VerdictChange {
     pub mitigations: Vec<String>,
     pub residual: Score,
     pub verdict: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Flag {
+    pub flag: String,
+    pub rule: String,
 }

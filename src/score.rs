@@ -145,15 +145,28 @@ mod tests {
             .collect()
     }
 
-    // The checks of DOMAIN.md C3 with the default exponent of 2, before floors.
+    // The checks of DOMAIN.md C3, which assume an exponent of 2, before floors.
     #[test]
     fn matches_the_reference_figures() {
-        let s = scoring();
+        let s = Scoring {
+            exponent: 2.0,
+            ..scoring()
+        };
         assert_eq!(score(&s, &risks(&[16])).score, 100);
         assert_eq!(score(&s, &risks(&[12])).score, 56);
         assert_eq!(score(&s, &risks(&[9])).score, 32);
         assert_eq!(score(&s, &risks(&[12, 9])).score, 70);
         assert_eq!(score(&s, &risks(&[2; 10])).score, 15);
+    }
+
+    // The default pack's exponent of 2.5 damps moderate risks more (docs/scoring.md).
+    #[test]
+    fn the_default_exponent_damps_moderate_risks() {
+        let s = scoring();
+        assert_eq!(score(&s, &risks(&[16])).score, 100);
+        assert_eq!(score(&s, &risks(&[12])).score, 49);
+        assert_eq!(score(&s, &risks(&[9])).score, 24);
+        assert_eq!(score(&s, &risks(&[2; 10])).score, 5);
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub struct RulePack {
     pub scoring: Scoring,
     /// Sorted by `order`.
     pub areas: Vec<Area>,
+    pub harms: BTreeMap<String, Harm>,
     pub problems: BTreeMap<String, Problem>,
     pub categories: BTreeMap<String, Category>,
     pub inferences: BTreeMap<String, Inference>,
@@ -147,6 +148,7 @@ fn toml_files(dir: &Path) -> Result<Vec<PathBuf>> {
 struct Builder {
     scoring: Option<Scoring>,
     areas: BTreeMap<String, Area>,
+    harms: BTreeMap<String, Harm>,
     problems: BTreeMap<String, Problem>,
     categories: BTreeMap<String, Category>,
     inferences: BTreeMap<String, Inference>,
@@ -179,6 +181,7 @@ impl Builder {
             };
         }
         merge!("area", file.area, self.areas);
+        merge!("harm", file.harm, self.harms);
         merge!("problem", file.problem, self.problems);
         merge!("category", file.category, self.categories);
         merge!("inference", file.inference, self.inferences);
@@ -219,6 +222,7 @@ impl Builder {
         let pack = RulePack {
             scoring,
             areas,
+            harms: self.harms,
             problems: self.problems,
             categories: self.categories,
             inferences: self.inferences,

@@ -15,6 +15,8 @@ pub struct PackFile {
     #[serde(default)]
     pub area: Vec<Area>,
     #[serde(default)]
+    pub harm: Vec<Harm>,
+    #[serde(default)]
     pub problem: Vec<Problem>,
     #[serde(default)]
     pub category: Vec<Category>,
@@ -126,6 +128,17 @@ pub struct Area {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Problem {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    /// The harms to people this kind of problem risks, unless a rule names its own.
+    pub harms: Vec<String>,
+}
+
+/// A harm to individuals (NIST PRAM's problems for individuals): what a finding risks.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Harm {
     pub id: String,
     pub title: String,
     pub description: String,
@@ -284,6 +297,12 @@ pub struct Rule {
     pub because: Vec<String>,
     #[serde(default)]
     pub blocking: bool,
+    /// The harms this rule risks, when they differ from its problem's.
+    #[serde(default)]
+    pub harms: Vec<String>,
+    /// A flag the report raises while the rule fires, e.g. "DPIA required".
+    #[serde(default)]
+    pub flag: Option<String>,
     pub rationale: String,
     pub recommendation: String,
     pub references: Vec<String>,

@@ -130,6 +130,12 @@ pub fn check(pack: &RulePack) -> Result<()> {
     let sectors: Vec<&str> = pack.sectors.keys().map(String::as_str).collect();
     let ladder: Vec<&str> = s.consent_ladder.iter().map(String::as_str).collect();
     let problems: Vec<&str> = pack.problems.keys().map(String::as_str).collect();
+    let harms: Vec<&str> = pack.harms.keys().map(String::as_str).collect();
+    for pr in pack.problems.values() {
+        for h in &pr.harms {
+            p.reference("problem", &pr.id, "harms", "harm", h, harms.iter().copied());
+        }
+    }
 
     let mut finding_ids = BTreeSet::new();
     for c in pack.categories.values() {
