@@ -118,6 +118,7 @@ pub fn assess(file: &str, deal: &Deal, pack: &RulePack) -> Result<Report> {
                 score: score::score(&pack.scoring, &alone).score,
                 findings: mine.clone().count(),
                 blocking: mine.filter(|f| f.blocking).count(),
+                disclaimer: area.disclaimer.clone(),
             }
         })
         .collect();

@@ -24,10 +24,29 @@ pub fn load(path: &Path, pack: &RulePack) -> Result<Loaded> {
         );
         anyhow::anyhow!("{}:{line}:{column}: the deal file is not valid UTF-8", path.display())
     })?;
-    let deal: Deal = parse_toml(path, &source)?;
+    let mut deal: Deal = parse_toml(path, &source)?;
+    resolve_fideslang(&mut deal, pack);
     check(path, &source, &deal, pack)?;
     let scenarios = scenarios(path, &source, &deal, pack)?;
     Ok(Loaded { deal, scenarios })
+}
+
+/// Replaces fideslang keys written for categories and purposes by the pack ids they stand for.
+fn resolve_fideslang(deal: &mut Deal, pack: &RulePack) {
+    let resolve = |texts: &mut Vec<Text>| {
+        for t in texts.iter_mut() {
+            if let Some(key) = pack.fideslang.get(t.get_ref()) {
+                *t = Text::new(t.span(), key.means.clone());
+            }
+        }
+    };
+    for d in &mut deal.datasets {
+        resolve(&mut d.categories);
+        resolve(&mut d.excluded);
+    }
+    resolve(&mut deal.collection.purposes);
+    resolve(&mut deal.collection.notice_purposes);
+    resolve(&mut deal.proposed_use.purposes);
 }
 
 /// Applies each scenario, reporting a bad path at its line in the deal file and a bad value as
@@ -47,7 +66,7 @@ fn scenarios(path: &Path, source: &str, deal: &Deal, pack: &RulePack) -> Result<
         }
         names.push(name);
         let set = scenario.set.iter().map(|(k, v)| (k, v.get_ref()));
-        let (variant, text) = crate::overlay::apply(deal, set, &scenario.mitigations).map_err(|e| {
+        let (mut variant, text) = crate::overlay::apply(deal, set, &scenario.mitigations).map_err(|e| {
             let span = scenario
                 .set
                 .iter()
@@ -55,6 +74,7 @@ fn scenarios(path: &Path, source: &str, deal: &Deal, pack: &RulePack) -> Result<
                 .map_or(scenario.name.span(), |(_, v)| v.span());
             anyhow::anyhow!(at_span(path, source, Some(span), &format!("scenario `{name}`: {e:#}")))
         })?;
+        resolve_fideslang(&mut variant, pack);
         let label = format!("{} (scenario `{name}` applied)", path.display());
         check(Path::new(&label), &text, &variant, pack)?;
         out.push(variant);

@@ -51,6 +51,8 @@ pub struct Facts {
 #[derive(Debug, Clone, Serialize)]
 pub struct Presence {
     pub category: String,
+    /// The category's equivalent keys in the fideslang taxonomy.
+    pub fideslang: Vec<String>,
     pub dataset: String,
     /// `declared`, or the id of the inference rule.
     pub by: String,
@@ -62,6 +64,8 @@ pub struct Presence {
 #[derive(Debug, Clone, Serialize)]
 pub struct PurposeDrift {
     pub purpose: String,
+    /// The purpose's equivalent keys in the fideslang taxonomy (data uses).
+    pub fideslang: Vec<String>,
     pub family: String,
     pub nearest_collection_purpose: Option<String>,
     pub base_distance: i64,
@@ -262,6 +266,7 @@ fn sensitive_presence(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result
             }
             found.entry(id.clone()).or_insert_with(|| Presence {
                 category: id.clone(),
+                fideslang: pack.categories[id].fideslang.clone(),
                 dataset: dataset.id.clone(),
                 by: "declared".to_string(),
                 likelihood: pack.scoring.declared_likelihood,
@@ -302,6 +307,7 @@ fn sensitive_presence(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result
                         reveals.clone(),
                         Presence {
                             category: reveals.clone(),
+                            fideslang: pack.categories[reveals].fideslang.clone(),
                             dataset: dataset.id.clone(),
                             by: inference.id.clone(),
                             likelihood,
@@ -362,6 +368,7 @@ fn purpose_drift(
         let distance = (base + modifiers.iter().map(|m| m.delta).sum::<i64>()).clamp(0, max);
         out.push(PurposeDrift {
             purpose: id.clone(),
+            fideslang: pack.purposes[id].fideslang.clone(),
             family: family.clone(),
             nearest_collection_purpose: nearest.map(|n| n.1),
             base_distance: base,

@@ -80,6 +80,8 @@ pub struct AreaScore {
     pub score: u32,
     pub findings: usize,
     pub blocking: usize,
+    /// The area's caveat, when it has one (e.g. regulatory flags are not legal advice).
+    pub disclaimer: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -23,6 +23,7 @@ pub struct RulePack {
     /// Sorted by `order`.
     pub areas: Vec<Area>,
     pub harms: BTreeMap<String, Harm>,
+    pub fideslang: BTreeMap<String, FideslangKey>,
     pub problems: BTreeMap<String, Problem>,
     pub categories: BTreeMap<String, Category>,
     pub inferences: BTreeMap<String, Inference>,
@@ -149,6 +150,7 @@ struct Builder {
     scoring: Option<Scoring>,
     areas: BTreeMap<String, Area>,
     harms: BTreeMap<String, Harm>,
+    fideslang: BTreeMap<String, FideslangKey>,
     problems: BTreeMap<String, Problem>,
     categories: BTreeMap<String, Category>,
     inferences: BTreeMap<String, Inference>,
@@ -182,6 +184,7 @@ impl Builder {
         }
         merge!("area", file.area, self.areas);
         merge!("harm", file.harm, self.harms);
+        merge!("fideslang", file.fideslang, self.fideslang);
         merge!("problem", file.problem, self.problems);
         merge!("category", file.category, self.categories);
         merge!("inference", file.inference, self.inferences);
@@ -223,6 +226,7 @@ impl Builder {
             scoring,
             areas,
             harms: self.harms,
+            fideslang: self.fideslang,
             problems: self.problems,
             categories: self.categories,
             inferences: self.inferences,

@@ -17,6 +17,8 @@ pub struct PackFile {
     #[serde(default)]
     pub harm: Vec<Harm>,
     #[serde(default)]
+    pub fideslang: Vec<FideslangKey>,
+    #[serde(default)]
     pub problem: Vec<Problem>,
     #[serde(default)]
     pub category: Vec<Category>,
@@ -121,6 +123,10 @@ pub struct Area {
     /// Position in reports.
     pub order: u32,
     pub description: String,
+    /// When set, reports show this area's findings in a section of their own, under this
+    /// caveat (the regulatory area's "not legal advice").
+    #[serde(default)]
+    pub disclaimer: Option<String>,
 }
 
 /// A problematic data action of the NIST Privacy Risk Assessment Methodology: what kind of
@@ -133,6 +139,17 @@ pub struct Problem {
     pub description: String,
     /// The harms to people this kind of problem risks, unless a rule names its own.
     pub harms: Vec<String>,
+}
+
+/// A fideslang taxonomy key a deal may write in place of a pack id (privacy-as-code tools
+/// label data with these keys).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FideslangKey {
+    /// The fideslang key, e.g. `user.health_and_medical` or `marketing.advertising.third_party`.
+    pub id: String,
+    /// The category or purpose id it stands for.
+    pub means: String,
 }
 
 /// A harm to individuals (NIST PRAM's problems for individuals): what a finding risks.

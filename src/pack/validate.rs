@@ -248,6 +248,13 @@ pub fn check(pack: &RulePack) -> Result<()> {
             );
         }
     }
+    for f in pack.fideslang.values() {
+        let ids = categories
+            .iter()
+            .copied()
+            .chain(pack.purposes.keys().map(String::as_str));
+        p.reference("fideslang", &f.id, "means", "category or purpose", &f.means, ids);
+    }
     let rule_ids: Vec<&str> = pack.finding_ids().collect();
     for m in pack.mitigations.values() {
         for e in &m.effects {

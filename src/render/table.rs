@@ -132,6 +132,7 @@ fn one(out: &mut String, r: &Report, width: u16) {
         );
     }
 
+    caveated_areas(out, r, width);
     scenarios(out, r, width);
     leverage(out, r, width);
 
@@ -417,5 +418,33 @@ fn leverage(out: &mut String, r: &Report, width: u16) {
             width,
         ),
         None => {}
+    }
+}
+
+/// Areas with a caveat (the regulatory flags) get a section of their own: each flag with its
+/// reason, the flags the findings raise, and the caveat.
+fn caveated_areas(out: &mut String, r: &Report, width: u16) {
+    for area in r.areas.iter() {
+        let Some(disclaimer) = &area.disclaimer else { continue };
+        let _ = writeln!(out, "\n{}", area.title);
+        wrap(out, "", disclaimer, 0, width);
+        let mine: Vec<&Finding> = r.findings.iter().filter(|f| f.area == area.id).collect();
+        if mine.is_empty() {
+            let _ = writeln!(out, "None raised.");
+            continue;
+        }
+        let mut t = table(&["rule", "flag", "reason"], width);
+        for f in mine {
+            let title = if f.blocking {
+                format!("{} (BLOCKING)", clean(&f.title))
+            } else {
+                clean(&f.title)
+            };
+            t.add_row(vec![f.rule.clone(), title, clean(&f.message)]);
+        }
+        let _ = writeln!(out, "{t}");
+    }
+    for flag in &r.flags {
+        let _ = writeln!(out, "FLAG: {} (raised by {})", clean(&flag.flag), flag.rule);
     }
 }
