@@ -333,7 +333,12 @@ fn open_questions(deal_json: &Value, findings: &[Finding], pack: &RulePack) -> V
                 .filter(|f| f.why.iter().any(|c| c.path == path))
                 .map(|f| f.rule.clone())
                 .collect();
-            OpenQuestion { path, read_by, fired }
+            OpenQuestion {
+                path,
+                answers: Vec::new(),
+                read_by,
+                fired,
+            }
         })
         .collect()
 }

@@ -98,6 +98,11 @@ pub enum Format {
     Table,
     /// Stable JSON, documented in docs/report-json.md.
     Json,
+    /// Markdown for a board paper or a CI job summary.
+    Markdown,
+    /// A workshop worksheet (Markdown): the unknown facts and how each answer moves the score,
+    /// the questions for the room, the options on the table.
+    Worksheet,
 }
 
 /// Runs the command line; the exit code follows the documented contract.
@@ -149,6 +154,8 @@ pub fn run(cli: &Cli) -> Result<String> {
                 Format::Table if args.quiet => Ok(crate::render::summary::render(&reports)),
                 Format::Table => Ok(crate::render::table::render(&reports)),
                 Format::Json => crate::render::json::render(&reports, &pack.files),
+                Format::Markdown => Ok(crate::render::markdown::render(&reports)),
+                Format::Worksheet => Ok(crate::render::worksheet::render(&reports, &pack)),
             }
         }
         Command::Init(args) => crate::init::init(args.template, &args.file),

@@ -297,3 +297,38 @@ impl Serialize for Count {
         }
     }
 }
+
+/// The answers worth trying for a field answered `unknown` (worksheets show how each moves
+/// the score): every value of an enumerated field, a few magnitudes for a count.
+pub fn answers_for(path: &str) -> Vec<toml::Value> {
+    let field = path.rsplit('.').next().unwrap_or(path);
+    let strings = |values: &[&str]| values.iter().map(|v| toml::Value::from(*v)).collect();
+    let lists = |values: &[&str]| {
+        values
+            .iter()
+            .map(|v| toml::Value::Array(vec![toml::Value::from(*v)]))
+            .collect()
+    };
+    let counts = |values: &[i64]| values.iter().map(|v| toml::Value::from(*v)).collect();
+    match field {
+        "told" | "can_opt_out" | "retroactive" | "would_expect" | "notice_mentions_sharing" | "minors" => {
+            strings(&["yes", "no"])
+        }
+        "role" => strings(&["controller", "joint-controller", "processor"]),
+        "subjects" => strings(&["customers", "patients", "minors", "employees", "public"]),
+        "form" => strings(&["identified", "pseudonymised", "aggregated", "anonymised", "synthetic"]),
+        "granularity" => strings(&["line-item", "basket", "profile", "aggregate"]),
+        "consent" => strings(&["none", "opt-out", "opt-in", "explicit"]),
+        "legal_basis" => strings(&["consent", "contract", "legitimate-interests", "legal-obligation"]),
+        "automated" => strings(&["none", "assisted", "solely"]),
+        "onward_transfer" => strings(&["none", "processors", "third-parties"]),
+        "mode" => strings(&["full-copy", "sample", "query-access", "clean-room", "provider-mediated"]),
+        "frequency" => strings(&["one-off", "recurring", "continuous"]),
+        "value" => strings(&["none", "discounts", "service", "payment"]),
+        "decisions" => lists(&["none", "marketing", "pricing", "eligibility"]),
+        "provenance" => lists(&["given", "observed", "inferred", "scraped", "bought"]),
+        "people" => counts(&[10_000, 100_000, 1_000_000]),
+        "history_months" | "retention_months" => counts(&[6, 24, 120]),
+        _ => Vec::new(),
+    }
+}

@@ -123,6 +123,8 @@ pub struct AppliedMitigation {
 #[derive(Debug, Clone, Serialize)]
 pub struct OpenQuestion {
     pub path: String,
+    /// The score each possible answer would give, by re-assessing the deal with it.
+    pub answers: Vec<AnswerImpact>,
     /// Rules and inferences that read this field; those that fired are in `fired`.
     pub read_by: Vec<String>,
     pub fired: Vec<String>,
@@ -175,4 +177,16 @@ pub struct VerdictChange {
 pub struct Flag {
     pub flag: String,
     pub rule: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AnswerImpact {
+    /// The answer as it would be written in the deal file.
+    pub answer: String,
+    pub residual: Score,
+    /// Residual score minus the deal's as it stands (unknown scored conservatively).
+    pub change: i64,
+    /// Residual risk summed over all findings, minus the deal's: moves even where the score is
+    /// saturated by other findings.
+    pub risk_change: i64,
 }

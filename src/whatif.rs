@@ -48,8 +48,32 @@ pub fn report(file: &str, loaded: &Loaded, pack: &RulePack, scenario: Option<&st
         }
     }
     report.leverage = leverage(file, deal, &report, pack)?;
+    answer_questions(file, deal, &mut report, pack)?;
     report.verdict_change = verdict_change(file, deal, &report, pack)?;
     Ok(report)
+}
+
+/// For each open question, the score each possible answer would give.
+fn answer_questions(file: &str, deal: &Deal, report: &mut Report, pack: &RulePack) -> Result<()> {
+    let now = i64::from(report.residual.score);
+    let risk_now = total_risk(report);
+    for q in &mut report.open_questions {
+        for answer in crate::deal::answers_for(&q.path) {
+            let set = [(q.path.clone(), answer.clone())];
+            // An answer the field cannot take here (a count for a list) is not offered.
+            let Ok((tried, _)) = crate::overlay::apply(deal, set.iter().map(|(k, v)| (k, v)), &[]) else {
+                continue;
+            };
+            let after = assess(file, &tried, pack)?;
+            q.answers.push(crate::report::AnswerImpact {
+                answer: answer.to_string(),
+                change: i64::from(after.residual.score) - now,
+                risk_change: total_risk(&after) - risk_now,
+                residual: after.residual,
+            });
+        }
+    }
+    Ok(())
 }
 
 fn total_risk(report: &Report) -> i64 {

@@ -95,7 +95,7 @@ fn output_matches_the_reviewed_snapshots() {
             .trim_start_matches("examples/")
             .trim_end_matches(".toml")
             .to_string();
-        for format in ["table", "json"] {
+        for format in ["table", "json", "markdown", "worksheet"] {
             let out = dealrisk()
                 .args(["assess", &file, "--format", format])
                 .output()

@@ -127,6 +127,9 @@ pub struct Area {
     /// caveat (the regulatory area's "not legal advice").
     #[serde(default)]
     pub disclaimer: Option<String>,
+    /// The question a workshop asks about this area (the worksheet lists it with its rules).
+    #[serde(default)]
+    pub prompt: Option<String>,
 }
 
 /// A problematic data action of the NIST Privacy Risk Assessment Methodology: what kind of

@@ -1,8 +1,10 @@
 //! Output formats. Each renders finished reports and computes nothing.
 
 pub mod json;
+pub mod markdown;
 pub mod summary;
 pub mod table;
+pub mod worksheet;
 
 /// Removes control characters (terminal escapes) from text taken from a deal file.
 pub fn clean(text: &str) -> String {

@@ -244,7 +244,7 @@ fn one(out: &mut String, r: &Report, width: u16) {
     } else {
         let _ = writeln!(
             out,
-            "\nOpen questions: facts marked `unknown`, scored as the worst case until answered"
+            "\nOpen questions: facts marked `unknown`, scored conservatively (never as the safe answer) until answered"
         );
         let mut questions = table(&["field", "read by", "raised"], width);
         for q in &r.open_questions {

@@ -1,0 +1,297 @@
+//! `--format markdown`: the report as a Markdown document to paste into a board paper or a
+//! CI job summary. Deal text is escaped; the numbers are the report's, never recomputed.
+
+use super::clean;
+use crate::report::{Finding, Report};
+use std::fmt::Write as _;
+
+/// Findings shown as "top risks" in plain words.
+const TOP: usize = 5;
+
+/// Escapes text for Markdown prose and table cells: no markup, links or HTML can be injected.
+pub fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in clean(text).chars() {
+        match c {
+            '\n' | '\r' => out.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '!' | '~' | '&' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn render(reports: &[Report]) -> String {
+    let mut out = String::new();
+    for (i, r) in reports.iter().enumerate() {
+        if i > 0 {
+            out.push_str("\n---\n\n");
+        }
+        one(&mut out, r);
+    }
+    out
+}
+
+fn harms(f: &Finding) -> String {
+    f.harms
+        .iter()
+        .map(|h| h.replace('-', " "))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn one(out: &mut String, r: &Report) {
+    let d = &r.deal;
+    let _ = writeln!(out, "# {}\n", md(&d.title));
+    let _ = writeln!(
+        out,
+        "**Risk {}/100: {}. Verdict: {}.** {}\n",
+        r.residual.score,
+        r.residual.band.to_uppercase(),
+        r.verdict,
+        md(&r.advice)
+    );
+    let party = |p: &crate::report::PartySummary| {
+        let places = if p.jurisdictions.is_empty() {
+            String::new()
+        } else {
+            format!("; {}", p.jurisdictions.join(", "))
+        };
+        md(&format!("{} ({}{places})", p.name, p.sector))
+    };
+    let _ = writeln!(out, "| | |\n|---|---|");
+    let _ = writeln!(out, "| deal | `{}` ({}) |", md(&d.id).replace('`', ""), md(&r.file));
+    let _ = writeln!(out, "| provider | {} |", party(&d.provider));
+    let _ = writeln!(out, "| recipient | {} |", party(&d.recipient));
+    let _ = writeln!(out, "| collected for | {} |", md(&d.collection_purposes.join(", ")));
+    let _ = writeln!(out, "| proposed for | {} |", md(&d.proposed_purposes.join(", ")));
+    let _ = writeln!(
+        out,
+        "| score | inherent {} ({}), residual {} ({}) with {} mitigation(s) in effect |\n",
+        r.inherent.score,
+        r.inherent.band,
+        r.residual.score,
+        r.residual.band,
+        r.mitigations.len()
+    );
+    let blocking: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|f| f.blocking)
+        .map(|f| f.rule.as_str())
+        .collect();
+    if !blocking.is_empty() {
+        let _ = writeln!(
+            out,
+            "> **Blocking:** {}: legal gates that only a mitigation curing their cause lifts.\n",
+            blocking.join(", ")
+        );
+    }
+    for flag in &r.flags {
+        let _ = writeln!(out, "> **{}** (raised by {})\n", md(&flag.flag), flag.rule);
+    }
+
+    let _ = writeln!(out, "## Top risks\n");
+    for (i, f) in r
+        .findings
+        .iter()
+        .filter(|f| f.covered_by.is_none())
+        .take(TOP)
+        .enumerate()
+    {
+        let _ = writeln!(
+            out,
+            "{}. **{}** ({}; {}; risk {}). *Why:* {}. *Harms:* {}. *Do:* {}",
+            i + 1,
+            md(&f.title),
+            f.rule,
+            md(&f.area),
+            f.residual_risk,
+            md(&f.message),
+            md(&harms(f)),
+            md(&f.recommendation)
+        );
+    }
+
+    let _ = writeln!(out, "\n## Score by area\n");
+    let _ = writeln!(
+        out,
+        "| area | points | scored alone | findings | blocking |\n|---|---:|---:|---:|---:|"
+    );
+    for a in &r.areas {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            md(&a.title),
+            a.points,
+            a.score,
+            a.findings,
+            a.blocking
+        );
+    }
+    let _ = writeln!(
+        out,
+        "| **total** | **{}** | | {} | {} |",
+        r.residual.score,
+        r.findings.len(),
+        blocking.len()
+    );
+    if let Some(floor) = &r.floor {
+        let _ = writeln!(
+            out,
+            "\n{} of the points are a floor set by {}: {}.",
+            floor.points,
+            floor.rule,
+            md(&floor.why)
+        );
+    }
+
+    for area in r.areas.iter().filter(|a| a.disclaimer.is_some()) {
+        let _ = writeln!(out, "\n## {}\n", md(&area.title));
+        let _ = writeln!(out, "*{}*\n", md(area.disclaimer.as_deref().unwrap_or("")));
+        let mine: Vec<&Finding> = r.findings.iter().filter(|f| f.area == area.id).collect();
+        if mine.is_empty() {
+            let _ = writeln!(out, "None raised.");
+            continue;
+        }
+        let _ = writeln!(out, "| rule | flag | reason |\n|---|---|---|");
+        for f in mine {
+            let blocking = if f.blocking { " **(blocking)**" } else { "" };
+            let _ = writeln!(out, "| {} | {}{blocking} | {} |", f.rule, md(&f.title), md(&f.message));
+        }
+    }
+
+    if !r.scenarios.is_empty() {
+        let _ = writeln!(out, "\n## Scenarios\n");
+        let mut header = "| scenario | score | verdict | change |".to_string();
+        let mut rule = "|---|---:|---|---:|".to_string();
+        for a in &r.areas {
+            let _ = write!(header, " {} |", md(&a.title));
+            rule.push_str("---:|");
+        }
+        let _ = writeln!(out, "{header}\n{rule}");
+        let mut row = format!(
+            "| as proposed | {} {} | {} | |",
+            r.residual.score, r.residual.band, r.verdict
+        );
+        for a in &r.areas {
+            let _ = write!(row, " {} |", a.score);
+        }
+        let _ = writeln!(out, "{row}");
+        for s in &r.scenarios {
+            let mut row = format!(
+                "| **{}**: {} | {} {} | {} | {:+} |",
+                md(&s.name),
+                md(&s.title),
+                s.residual.score,
+                s.residual.band,
+                s.verdict,
+                s.change
+            );
+            for a in &s.areas {
+                let _ = write!(row, " {} |", a.score);
+            }
+            let _ = writeln!(out, "{row}");
+        }
+    }
+
+    let helpful: Vec<_> = r
+        .leverage
+        .iter()
+        .filter(|l| l.points_removed > 0 || l.risk_removed > 0)
+        .collect();
+    if !helpful.is_empty() {
+        let _ = writeln!(out, "\n## What would lower the score\n");
+        let _ = writeln!(
+            out,
+            "Each mitigation the deal lacks, tried alone by re-assessing the deal.\n"
+        );
+        let _ = writeln!(
+            out,
+            "| mitigation | score | points | risk removed |\n|---|---:|---:|---:|"
+        );
+        for l in helpful {
+            let _ = writeln!(
+                out,
+                "| {}: {} | {} {} | {:+} | {} |",
+                l.mitigation,
+                md(&l.title),
+                l.residual.score,
+                l.residual.band,
+                -l.points_removed,
+                l.risk_removed
+            );
+        }
+        if let Some(v) = &r.verdict_change {
+            let together = if v.mitigations.len() > 1 {
+                "together give"
+            } else {
+                "alone gives"
+            };
+            let _ = writeln!(
+                out,
+                "\n**What would change the verdict:** {} {together} {} ({}): {}.",
+                v.mitigations.join(" + "),
+                v.residual.score,
+                v.residual.band,
+                v.verdict
+            );
+        }
+    }
+
+    let _ = writeln!(out, "\n## All findings\n");
+    let _ = writeln!(
+        out,
+        "| # | rule | area | risk | points | finding | do |\n|---:|---|---|---:|---:|---|---|"
+    );
+    for (i, f) in r.findings.iter().enumerate() {
+        let points = if f.covered_by.is_some() {
+            "-".to_string()
+        } else {
+            f.points.to_string()
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {}: {} | {} |",
+            i + 1,
+            f.rule,
+            f.area,
+            f.residual_risk,
+            points,
+            md(&f.title),
+            md(&f.message),
+            md(&f.recommendation)
+        );
+    }
+
+    if !r.open_questions.is_empty() {
+        let _ = writeln!(out, "\n## Open questions\n");
+        let _ = writeln!(
+            out,
+            "Facts marked `unknown`, scored conservatively (never as the safe answer) until answered.\n"
+        );
+        let _ = writeln!(out, "| field | read by | raised |\n|---|---|---|");
+        for q in &r.open_questions {
+            let fired = if q.fired.is_empty() {
+                "-".to_string()
+            } else {
+                q.fired.join(", ")
+            };
+            let _ = writeln!(out, "| `{}` | {} | {} |", q.path, q.read_by.join(", "), fired);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::md;
+
+    #[test]
+    fn escapes_markup_and_html() {
+        assert_eq!(md("<script>|*x*|"), "\\<script\\>\\|\\*x\\*\\|");
+        assert_eq!(md("a\nb"), "a b");
+    }
+}
