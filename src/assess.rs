@@ -111,11 +111,13 @@ pub fn assess(file: &str, deal: &Deal, pack: &RulePack) -> Result<Report> {
                     group,
                 })
                 .collect();
+            let alone_scored = score::score(&pack.scoring, &alone);
             AreaScore {
                 id: area.id.clone(),
                 title: area.title.clone(),
                 points: mine.clone().map(|f| f.points).sum::<u32>() + floor_points,
-                score: score::score(&pack.scoring, &alone).score,
+                score: alone_scored.score,
+                band: pack.scoring.bands[alone_scored.band].id.clone(),
                 findings: mine.clone().count(),
                 blocking: mine.filter(|f| f.blocking).count(),
                 disclaimer: area.disclaimer.clone(),

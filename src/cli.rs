@@ -100,6 +100,8 @@ pub enum Format {
     Json,
     /// Markdown for a board paper or a CI job summary.
     Markdown,
+    /// One self-contained HTML page with charts, to print or attach to a board paper.
+    Html,
     /// A workshop worksheet (Markdown): the unknown facts and how each answer moves the score,
     /// the questions for the room, the options on the table.
     Worksheet,
@@ -155,6 +157,7 @@ pub fn run(cli: &Cli) -> Result<String> {
                 Format::Table => Ok(crate::render::table::render(&reports)),
                 Format::Json => crate::render::json::render(&reports, &pack.files),
                 Format::Markdown => Ok(crate::render::markdown::render(&reports)),
+                Format::Html => Ok(crate::render::html::render(&reports)),
                 Format::Worksheet => Ok(crate::render::worksheet::render(&reports, &pack)),
             }
         }

@@ -78,6 +78,8 @@ pub struct AreaScore {
     /// The area scored alone, as if its findings were the deal's only ones (0-100): compares
     /// one area across scenarios, where `points` would move with the other areas.
     pub score: u32,
+    /// The band that score falls in.
+    pub band: String,
     pub findings: usize,
     pub blocking: usize,
     /// The area's caveat, when it has one (e.g. regulatory flags are not legal advice).

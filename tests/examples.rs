@@ -95,7 +95,7 @@ fn output_matches_the_reviewed_snapshots() {
             .trim_start_matches("examples/")
             .trim_end_matches(".toml")
             .to_string();
-        for format in ["table", "json", "markdown", "worksheet"] {
+        for format in ["table", "json", "markdown", "worksheet", "html"] {
             let out = dealrisk()
                 .args(["assess", &file, "--format", format])
                 .output()

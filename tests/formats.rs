@@ -78,3 +78,27 @@ fn the_worksheet_answers_every_open_question() {
     assert!(none["risk_change"].as_i64().unwrap() < 0);
     assert!(sheet.contains("Would customers expect this flow if they read about it tomorrow?"));
 }
+
+#[test]
+fn html_is_self_contained_and_escapes_deal_text() {
+    let (_dir, file) = hostile();
+    let out = dealrisk().args(["assess", &file, "--format", "html"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>") && page.trim_end().ends_with("</html>"));
+    assert!(
+        !page.contains("<script") && !page.contains("<img"),
+        "deal text became markup"
+    );
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(page.contains("Shop&lt;img src=x onerror=alert(2)&gt;Sense"));
+    for fetch in ["src=\"http", "href=\"http", "url(", "@import"] {
+        assert!(!page.contains(fetch), "the page would fetch something: {fetch}");
+    }
+    assert!(
+        page.contains("default-src 'none'"),
+        "a content security policy forbids fetching"
+    );
+    assert_eq!(page.matches("<svg").count(), 2, "charts: score by area and scenarios");
+    assert!(page.contains("@media print"));
+}

@@ -1,0 +1,344 @@
+//! `--format html`: one self-contained page per run (no scripts, no fonts or images fetched)
+//! for a board paper: the verdict, the score by area and the scenarios as inline SVG bar
+//! charts, the top risks in plain words, the regulatory flags, the mitigations ranked and the
+//! open questions. Every piece of deal or pack text is escaped; the page prints on A4.
+
+use super::clean;
+use crate::report::{Finding, Report};
+use std::fmt::Write as _;
+
+const TOP: usize = 5;
+
+/// Escapes text for HTML element content and attribute values.
+pub fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in clean(text).chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = "
+body { font: 15px/1.45 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: #1d232a; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }
+h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #d0d7de; }
+.verdict { font-size: 1.3rem; padding: .8rem 1rem; border-radius: 6px; margin: 1rem 0; }
+.band-low { background: #dff3e4; } .band-medium { background: #fff4ce; } .band-high { background: #ffe1c7; } .band-critical { background: #ffd6d6; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0; } th, td { text-align: left; vertical-align: top; padding: .3rem .5rem; border-bottom: 1px solid #e4e8ec; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+.muted { color: #57606a; } .caveat { font-style: italic; color: #57606a; } .blocking { color: #a40e26; font-weight: 600; }
+ol li { margin-bottom: .5rem; } svg text { font: 12px system-ui, sans-serif; fill: #1d232a; }
+@media print { body { margin: 0; max-width: none; font-size: 11pt; } h2 { break-after: avoid; } tr, svg, li { break-inside: avoid; } }
+@page { size: A4; margin: 15mm; }
+";
+
+pub fn render(reports: &[Report]) -> String {
+    let mut out = String::new();
+    let title = match reports {
+        [one] => format!("dealrisk: {}", esc(&one.deal.title)),
+        _ => format!("dealrisk: {} deals", reports.len()),
+    };
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
+         <title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+    );
+    for r in reports {
+        one(&mut out, r);
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+/// Colours for the default pack's bands; a client pack's own band ids are drawn grey.
+fn band_colour(band: &str) -> &'static str {
+    match band {
+        "low" => "#4c9a5f",
+        "medium" => "#d4a017",
+        "high" => "#e07b24",
+        "critical" => "#c0392b",
+        _ => "#6e7781",
+    }
+}
+
+/// A horizontal bar chart: one labelled bar per row, 0-100.
+fn bars(rows: &[(String, u32, &str)], caption: &str) -> String {
+    let (label_w, bar_w, row_h) = (240, 420, 24);
+    let height = rows.len() as u32 * row_h + 10;
+    let mut svg = format!(
+        "<svg role=\"img\" aria-label=\"{}\" viewBox=\"0 0 {} {height}\" width=\"100%\" preserveAspectRatio=\"xMinYMin meet\">\n",
+        esc(caption),
+        label_w + bar_w + 50
+    );
+    for (i, (label, value, band)) in rows.iter().enumerate() {
+        let y = i as u32 * row_h + 5;
+        let w = bar_w * (*value).min(100) / 100;
+        let _ = writeln!(
+            svg,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\
+             <rect x=\"{label_w}\" y=\"{y}\" width=\"{bar_w}\" height=\"{}\" fill=\"#eef1f4\"/>\
+             <rect x=\"{label_w}\" y=\"{y}\" width=\"{w}\" height=\"{}\" fill=\"{}\"/>\
+             <text x=\"{}\" y=\"{}\">{value}</text>",
+            label_w - 8,
+            y + 15,
+            esc(label),
+            row_h - 6,
+            row_h - 6,
+            band_colour(band),
+            label_w + w + 6,
+            y + 15
+        );
+    }
+    svg.push_str("</svg>\n");
+    svg
+}
+
+fn harms(f: &Finding) -> String {
+    f.harms
+        .iter()
+        .map(|h| h.replace('-', " "))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn one(out: &mut String, r: &Report) {
+    let d = &r.deal;
+    let _ = writeln!(out, "<article>\n<h1>{}</h1>", esc(&d.title));
+    let party = |p: &crate::report::PartySummary| {
+        let places = if p.jurisdictions.is_empty() {
+            String::new()
+        } else {
+            format!("; {}", p.jurisdictions.join(", "))
+        };
+        esc(&format!("{} ({}{places})", p.name, p.sector))
+    };
+    let _ = writeln!(
+        out,
+        "<p class=\"muted\">Deal <code>{}</code> from {}: {} to {}; collected for {}, proposed for {}.</p>",
+        esc(&d.id),
+        esc(&r.file),
+        party(&d.provider),
+        party(&d.recipient),
+        esc(&d.collection_purposes.join(", ")),
+        esc(&d.proposed_purposes.join(", "))
+    );
+    let _ = writeln!(
+        out,
+        "<div class=\"verdict band-{band}\"><strong>Risk {}/100: {}. Verdict: {}.</strong><br>{}<br>\
+         <span class=\"muted\">Inherent {} ({}), residual {} ({}) with {} mitigation(s) in effect.</span></div>",
+        r.residual.score,
+        esc(&r.residual.band.to_uppercase()),
+        esc(&r.verdict),
+        esc(&r.advice),
+        r.inherent.score,
+        esc(&r.inherent.band),
+        r.residual.score,
+        esc(&r.residual.band),
+        r.mitigations.len(),
+        band = esc(&r.residual.band)
+    );
+    let blocking: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|f| f.blocking)
+        .map(|f| f.rule.as_str())
+        .collect();
+    if !blocking.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p class=\"blocking\">Blocking: {}. Legal gates: only a mitigation that removes their cause lifts them.</p>",
+            esc(&blocking.join(", "))
+        );
+    }
+    for flag in &r.flags {
+        let _ = writeln!(
+            out,
+            "<p class=\"blocking\">{} (raised by {})</p>",
+            esc(&flag.flag),
+            esc(&flag.rule)
+        );
+    }
+
+    let _ = writeln!(out, "<h2>Top risks</h2>\n<ol>");
+    for f in r.findings.iter().filter(|f| f.covered_by.is_none()).take(TOP) {
+        let _ = writeln!(
+            out,
+            "<li><strong>{}</strong> <span class=\"muted\">({}, {}, risk {} of 16)</span><br>Why: {}<br>Harms: {}<br>Do: {}</li>",
+            esc(&f.title),
+            esc(&f.rule),
+            esc(&f.area),
+            f.residual_risk,
+            esc(&f.message),
+            esc(&harms(f)),
+            esc(&f.recommendation)
+        );
+    }
+    let _ = writeln!(out, "</ol>");
+
+    let _ = writeln!(out, "<h2>Score by area</h2>");
+    let _ = writeln!(out, "<p class=\"muted\">Each area scored alone, 0 to 100.</p>");
+    let rows: Vec<(String, u32, &str)> = r
+        .areas
+        .iter()
+        .map(|a| (a.title.clone(), a.score, a.band.as_str()))
+        .collect();
+    out.push_str(&bars(&rows, "Score by area"));
+    let _ = writeln!(
+        out,
+        "<table><tr><th>area</th><th class=\"n\">points of the total</th><th class=\"n\">alone</th><th class=\"n\">findings</th><th class=\"n\">blocking</th></tr>"
+    );
+    for a in &r.areas {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            esc(&a.title),
+            a.points,
+            a.score,
+            a.findings,
+            a.blocking
+        );
+    }
+    let _ = writeln!(out, "</table>");
+
+    for area in r.areas.iter().filter(|a| a.disclaimer.is_some()) {
+        let _ = writeln!(out, "<h2>{}</h2>", esc(&area.title));
+        let _ = writeln!(
+            out,
+            "<p class=\"caveat\">{}</p>",
+            esc(area.disclaimer.as_deref().unwrap_or(""))
+        );
+        let mine: Vec<&Finding> = r.findings.iter().filter(|f| f.area == area.id).collect();
+        if mine.is_empty() {
+            let _ = writeln!(out, "<p>None raised.</p>");
+            continue;
+        }
+        let _ = writeln!(out, "<table><tr><th>flag</th><th>reason</th></tr>");
+        for f in mine {
+            let blocking = if f.blocking {
+                " <span class=\"blocking\">blocking</span>"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "<tr><td>{}{blocking}<br><span class=\"muted\">{}</span></td><td>{}</td></tr>",
+                esc(&f.title),
+                esc(&f.rule),
+                esc(&f.message)
+            );
+        }
+        let _ = writeln!(out, "</table>");
+    }
+
+    if !r.scenarios.is_empty() {
+        let _ = writeln!(out, "<h2>Scenarios</h2>");
+        let mut rows = vec![("as proposed".to_string(), r.residual.score, r.residual.band.as_str())];
+        rows.extend(
+            r.scenarios
+                .iter()
+                .map(|s| (s.name.clone(), s.residual.score, s.residual.band.as_str())),
+        );
+        out.push_str(&bars(&rows, "Scenarios side by side"));
+        let _ = writeln!(
+            out,
+            "<table><tr><th>scenario</th><th class=\"n\">score</th><th>verdict</th><th class=\"n\">change</th><th>clears</th></tr>"
+        );
+        for s in &r.scenarios {
+            let _ = writeln!(
+                out,
+                "<tr><td><strong>{}</strong><br><span class=\"muted\">{}</span></td><td class=\"n\">{} {}</td><td>{}</td><td class=\"n\">{:+}</td><td>{}</td></tr>",
+                esc(&s.title),
+                esc(&s.name),
+                s.residual.score,
+                esc(&s.residual.band),
+                esc(&s.verdict),
+                s.change,
+                esc(&s.disappeared.join(", "))
+            );
+        }
+        let _ = writeln!(out, "</table>");
+    }
+
+    let helpful: Vec<_> = r
+        .leverage
+        .iter()
+        .filter(|l| l.points_removed > 0 || l.risk_removed > 0)
+        .collect();
+    if !helpful.is_empty() {
+        let _ = writeln!(out, "<h2>What would lower the score</h2>");
+        let _ = writeln!(
+            out,
+            "<p class=\"muted\">Each mitigation the deal lacks, tried alone by re-assessing the deal.</p>"
+        );
+        let _ = writeln!(
+            out,
+            "<table><tr><th>mitigation</th><th class=\"n\">score</th><th class=\"n\">points</th><th class=\"n\">risk removed</th></tr>"
+        );
+        for l in helpful {
+            let _ = writeln!(
+                out,
+                "<tr><td>{}<br><span class=\"muted\">{}</span></td><td class=\"n\">{} {}</td><td class=\"n\">{:+}</td><td class=\"n\">{}</td></tr>",
+                esc(&l.title),
+                esc(&l.mitigation),
+                l.residual.score,
+                esc(&l.residual.band),
+                -l.points_removed,
+                l.risk_removed
+            );
+        }
+        let _ = writeln!(out, "</table>");
+        if let Some(v) = &r.verdict_change {
+            let _ = writeln!(
+                out,
+                "<p><strong>What would change the verdict:</strong> {} together: {} ({}), {}.</p>",
+                esc(&v.mitigations.join(" + ")),
+                v.residual.score,
+                esc(&v.residual.band),
+                esc(&v.verdict)
+            );
+        }
+    }
+
+    if !r.open_questions.is_empty() {
+        let _ = writeln!(out, "<h2>Open questions</h2>");
+        let _ = writeln!(
+            out,
+            "<p class=\"muted\">Facts marked unknown, scored conservatively until answered.</p><ul>"
+        );
+        for q in &r.open_questions {
+            let _ = writeln!(
+                out,
+                "<li><code>{}</code>: read by {}</li>",
+                esc(&q.path),
+                esc(&q.read_by.join(", "))
+            );
+        }
+        let _ = writeln!(out, "</ul>");
+    }
+    let _ = writeln!(
+        out,
+        "<p class=\"muted\">{} findings in all; the JSON report (<code>--format json</code>) has every one with the deal fields that made it fire.</p>\n</article>",
+        r.findings.len()
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::esc;
+
+    #[test]
+    fn escapes_markup_and_quotes() {
+        assert_eq!(
+            esc("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+    }
+}
