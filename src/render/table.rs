@@ -321,31 +321,34 @@ fn details(out: &mut String, number: usize, f: &Finding, width: u16) {
     wrap(out, "    do: ", &f.recommendation, 8, width);
 }
 
-/// The deal's scenarios side by side with it: score, band, verdict, change, and the area
-/// scores (each area scored alone, so that an area can be compared across scenarios).
+/// The deal's scenarios side by side with it, one column each: score, band, change, and the
+/// area scores (each area scored alone, so that an area can be compared across scenarios).
 fn scenarios(out: &mut String, r: &Report, width: u16) {
     if r.scenarios.is_empty() {
         return;
     }
-    let _ = writeln!(out, "\nScenarios (each area scored alone, 0-100)");
-    let mut header = vec!["scenario", "score", "change"];
-    let area_titles: Vec<String> = r.areas.iter().map(|a| a.title.to_lowercase()).collect();
-    header.extend(area_titles.iter().map(String::as_str));
+    let _ = writeln!(out, "\nScenarios side by side (areas each scored alone, 0-100)");
+    let mut header = vec!["".to_string(), "as proposed".to_string()];
+    header.extend(r.scenarios.iter().map(|s| clean(&s.name)));
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let mut t = table(&header, width);
-    let mut base = vec![
-        "as proposed".to_string(),
-        format!("{} {}\n{}", r.residual.score, r.residual.band, r.verdict),
-        "-".to_string(),
-    ];
-    base.extend(r.areas.iter().map(|a| a.score.to_string()));
-    t.add_row(base);
-    for s in &r.scenarios {
-        let mut row = vec![
-            format!("{}\n{}", s.name, clean(&s.title)),
-            format!("{} {}\n{}", s.residual.score, s.residual.band, s.verdict),
-            format!("{:+}", s.change),
-        ];
-        row.extend(s.areas.iter().map(|a| a.score.to_string()));
+    let mut score = vec!["score".to_string(), format!("{} {}", r.residual.score, r.residual.band)];
+    score.extend(
+        r.scenarios
+            .iter()
+            .map(|s| format!("{} {}", s.residual.score, s.residual.band)),
+    );
+    t.add_row(score);
+    let mut change = vec!["change".to_string(), "-".to_string()];
+    change.extend(r.scenarios.iter().map(|s| format!("{:+}", s.change)));
+    t.add_row(change);
+    for (i, area) in r.areas.iter().enumerate() {
+        let mut row = vec![area.title.clone(), area.score.to_string()];
+        row.extend(
+            r.scenarios
+                .iter()
+                .map(|s| s.areas.get(i).map_or("-".to_string(), |a| a.score.to_string())),
+        );
         t.add_row(row);
     }
     let _ = writeln!(out, "{t}");
@@ -360,7 +363,13 @@ fn scenarios(out: &mut String, r: &Report, width: u16) {
         if changes.is_empty() {
             changes.push("the same findings fire".to_string());
         }
-        wrap(out, &format!("{}: ", s.name), &changes.join("; "), 4, width);
+        wrap(
+            out,
+            &format!("{}: ", clean(&s.name)),
+            &format!("{} ({}); {}.", clean(&s.title), s.verdict, changes.join("; ")),
+            4,
+            width,
+        );
     }
 }
 
