@@ -27,11 +27,23 @@ struct Raw {
     recommendation: String,
 }
 
+/// How much of the report to write: what-if analysis re-assesses a deal many times and needs
+/// only the scores and which rules fire, not the words and cited fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    Full,
+    Scores,
+}
+
 pub fn assess(file: &str, deal: &Deal, pack: &RulePack) -> Result<Report> {
+    assess_with(file, deal, pack, Detail::Full)
+}
+
+pub fn assess_with(file: &str, deal: &Deal, pack: &RulePack, detail: Detail) -> Result<Report> {
     let deal_json = serde_json::to_value(deal)?;
     let derived = facts::derive(deal, &deal_json, pack)?;
     let mut raw = category_findings(&derived, pack);
-    raw.extend(rule_findings(&deal_json, &derived, pack)?);
+    raw.extend(rule_findings(&deal_json, &derived, pack, detail)?);
 
     let flags: Vec<Flag> = raw
         .iter()
@@ -141,7 +153,11 @@ pub fn assess(file: &str, deal: &Deal, pack: &RulePack) -> Result<Report> {
         advice: band.advice.clone(),
         floor,
         areas,
-        open_questions: open_questions(&deal_json, &findings, pack),
+        open_questions: if detail == Detail::Full {
+            open_questions(&deal_json, &findings, pack)
+        } else {
+            Vec::new()
+        },
         flags,
         scenarios: Vec::new(),
         leverage: Vec::new(),
@@ -202,9 +218,9 @@ fn category_findings(derived: &Derived, pack: &RulePack) -> Vec<Raw> {
         .collect()
 }
 
-fn rule_findings(deal_json: &Value, derived: &Derived, pack: &RulePack) -> Result<Vec<Raw>> {
+fn rule_findings(deal_json: &Value, derived: &Derived, pack: &RulePack, detail: Detail) -> Result<Vec<Raw>> {
     let scope = Scope::new()
-        .with("deal", deal_json)?
+        .with_value("deal", crate::condition::to_cel("deal", deal_json)?)
         .with("facts", &derived.facts)?
         .with("mitigations", &derived.facts.mitigations)?;
     let mut out = Vec::new();
@@ -226,6 +242,7 @@ fn rule_findings(deal_json: &Value, derived: &Derived, pack: &RulePack) -> Resul
             }
         };
         let message = match &rule.message {
+            _ if detail == Detail::Scores => String::new(),
             Some(expr) => scope.text(expr, &owner)?,
             None => rule.title.clone(),
         };
@@ -244,7 +261,10 @@ fn rule_findings(deal_json: &Value, derived: &Derived, pack: &RulePack) -> Resul
             severity: level(&rule.severity)?,
             likelihood: level(&rule.likelihood)?,
             message,
-            why: rule.because.iter().flat_map(|p| paths::cite(deal_json, p)).collect(),
+            why: match detail {
+                Detail::Full => rule.because.iter().flat_map(|p| paths::cite(deal_json, p)).collect(),
+                Detail::Scores => Vec::new(),
+            },
             recommendation: rule.recommendation.clone(),
         });
     }

@@ -18,10 +18,14 @@ impl<'a> Scope<'a> {
         }
     }
 
-    pub fn with(mut self, name: &str, value: &impl Serialize) -> Result<Self> {
-        let value = cel::to_value(value).map_err(|e| anyhow!("cannot pass `{name}` to CEL: {e}"))?;
+    pub fn with(self, name: &str, value: &impl Serialize) -> Result<Self> {
+        Ok(self.with_value(name, to_cel(name, value)?))
+    }
+
+    /// Binds a value converted once with `to_cel`, for one reused across many scopes.
+    pub fn with_value(mut self, name: &str, value: Value) -> Self {
         self.context.add_variable_from_value(name, value);
-        Ok(self)
+        self
     }
 
     fn run(&self, expr: &Expr, owner: &str) -> Result<Value> {
@@ -60,6 +64,11 @@ impl<'a> Scope<'a> {
             )),
         }
     }
+}
+
+/// Converts a value for CEL (the deal is converted once per assessment, not per condition).
+pub fn to_cel(name: &str, value: &impl Serialize) -> Result<Value> {
+    cel::to_value(value).map_err(|e| anyhow!("cannot pass `{name}` to CEL: {e}"))
 }
 
 impl Default for Scope<'_> {

@@ -100,15 +100,16 @@ pub struct Derived {
 }
 
 pub fn derive(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result<Derived> {
-    let in_effect = mitigations_in_effect(deal, deal_json, pack)?;
+    let deal_cel = crate::condition::to_cel("deal", deal_json)?;
+    let in_effect = mitigations_in_effect(deal, deal_json, &deal_cel, pack)?;
     let mitigations: Vec<String> = in_effect.iter().map(|m| m.id.clone()).collect();
-    let presence = sensitive_presence(deal, deal_json, pack)?;
+    let presence = sensitive_presence(deal, deal_json, &deal_cel, pack)?;
     let provider_sector = &pack.sectors[deal.provider.sector.get_ref()];
     let recipient_expected = provider_sector
         .expected_recipients
         .iter()
         .any(|s| s == deal.recipient.sector.get_ref());
-    let drift = purpose_drift(deal, deal_json, pack, &mitigations, recipient_expected)?;
+    let drift = purpose_drift(deal, &deal_cel, pack, &mitigations, recipient_expected)?;
 
     let categories: BTreeSet<&str> = presence.iter().map(|p| p.category.as_str()).collect();
     let declared: BTreeSet<&str> = presence
@@ -214,7 +215,12 @@ pub fn derive(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result<Derived
 
 /// Declared mitigations (the evidenced declaration wins over an asserted one), then those the
 /// deal's facts imply, one entry per id in id order.
-fn mitigations_in_effect(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result<Vec<InEffect>> {
+fn mitigations_in_effect(
+    deal: &Deal,
+    deal_json: &Value,
+    deal_cel: &cel::Value,
+    pack: &RulePack,
+) -> Result<Vec<InEffect>> {
     let mut by_id: BTreeMap<String, InEffect> = BTreeMap::new();
     for m in &deal.mitigations {
         let id = m.id.get_ref();
@@ -232,7 +238,7 @@ fn mitigations_in_effect(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Res
             }
         }
     }
-    let scope = Scope::new().with("deal", deal_json)?;
+    let scope = Scope::new().with_value("deal", deal_cel.clone());
     for m in pack.mitigations.values() {
         let Some(when) = &m.implied_by else { continue };
         if !scope.condition(when, &format!("mitigation {}", m.id))? {
@@ -254,7 +260,7 @@ fn mitigations_in_effect(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Res
 
 /// Declared categories, then inferences run to a fixed point (an inferred trait can reveal
 /// another), all after the dataset's exclusions.
-fn sensitive_presence(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result<Vec<Presence>> {
+fn sensitive_presence(deal: &Deal, deal_json: &Value, deal_cel: &cel::Value, pack: &RulePack) -> Result<Vec<Presence>> {
     let mut all = Vec::new();
     for (index, dataset) in deal.datasets.iter().enumerate() {
         let excluded: BTreeSet<&str> = dataset.excluded.iter().map(|c| c.get_ref().as_str()).collect();
@@ -276,7 +282,9 @@ fn sensitive_presence(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result
         loop {
             let mut view = serde_json::to_value(dataset)?;
             view["categories"] = serde_json::to_value(found.keys().collect::<Vec<_>>())?;
-            let scope = Scope::new().with("dataset", &view)?.with("deal", deal_json)?;
+            let scope = Scope::new()
+                .with("dataset", &view)?
+                .with_value("deal", deal_cel.clone());
             let mut added = false;
             for inference in pack.inferences.values() {
                 let reveals = &inference.reveals;
@@ -330,7 +338,7 @@ fn sensitive_presence(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result
 /// family table), adjusted by the pack's drift modifiers and kept within 0..=max_drift.
 fn purpose_drift(
     deal: &Deal,
-    deal_json: &Value,
+    deal_cel: &cel::Value,
     pack: &RulePack,
     mitigations: &[String],
     recipient_expected: bool,
@@ -351,7 +359,7 @@ fn purpose_drift(
             .min();
         let base = nearest.as_ref().map_or(max, |n| n.0);
         let scope = Scope::new()
-            .with("deal", deal_json)?
+            .with_value("deal", deal_cel.clone())
             .with("purpose", id)?
             .with("mitigations", &mitigations)?
             .with("recipient_expected", &recipient_expected)?;

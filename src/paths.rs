@@ -51,22 +51,29 @@ fn walk(value: &Value, prefix: String, rest: &str, out: &mut Vec<Cited>) {
     }
 }
 
-/// Whether a concrete path (`datasets[0].people`) is matched by a pattern (`datasets[].people`).
+/// Whether a concrete path (`datasets[0].people`) is matched by a pattern (`datasets[].people`):
+/// equal once indexes are dropped, or a field below it.
 pub fn matches(pattern: &str, path: &str) -> bool {
-    let mut concrete = String::with_capacity(path.len());
-    let mut in_index = false;
-    for c in path.chars() {
-        match c {
-            '[' => {
-                in_index = true;
-                concrete.push_str("[]");
+    let mut rest = pattern.as_bytes();
+    let mut chars = path.as_bytes().iter().copied().peekable();
+    while let Some(c) = chars.next() {
+        if c == b'[' {
+            // An index in the path matches `[]` in the pattern.
+            while chars.next_if(|&d| d != b']').is_some() {}
+            chars.next();
+            match rest.strip_prefix(b"[]") {
+                Some(r) => rest = r,
+                None => return rest.is_empty(),
             }
-            ']' => in_index = false,
-            _ if in_index => {}
-            _ => concrete.push(c),
+            continue;
+        }
+        match rest.split_first() {
+            Some((&p, r)) if p == c => rest = r,
+            None => return c == b'.',
+            _ => return false,
         }
     }
-    concrete == pattern || concrete.starts_with(&format!("{pattern}.")) || concrete.starts_with(&format!("{pattern}["))
+    rest.is_empty()
 }
 
 /// Paths of every field answered `"unknown"` (a list holding `"unknown"` counts as the list).
@@ -126,6 +133,9 @@ mod tests {
         assert!(matches("datasets[].people", "datasets[3].people"));
         assert!(matches("customers", "customers.told"));
         assert!(!matches("customers.told", "customers.told_x"));
+        assert!(matches("datasets[]", "datasets[2].form"));
+        assert!(!matches("datasets[].form", "datasets[0].formx"));
+        assert!(!matches("datasets[].people", "datasets"));
     }
 
     #[test]

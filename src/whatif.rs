@@ -2,7 +2,7 @@
 //! missing mitigation would remove, and the fewest mitigations that change the verdict.
 //! Nothing here is estimated: every figure is a full assessment of a changed deal.
 
-use crate::assess::assess;
+use crate::assess::{Detail, assess, assess_with};
 use crate::deal::{Deal, DeclaredMitigation};
 use crate::deal_check::Loaded;
 use crate::diagnostic::nearest;
@@ -43,7 +43,7 @@ pub fn report(file: &str, loaded: &Loaded, pack: &RulePack, scenario: Option<&st
     let mut report = assess(file, deal, pack)?;
     if scenario.is_none() {
         for (meta, variant) in loaded.deal.scenarios.iter().zip(&loaded.scenarios) {
-            let other = assess(file, variant, pack)?;
+            let other = assess_with(file, variant, pack, Detail::Scores)?;
             report.scenarios.push(compare(&report, &other, meta));
         }
     }
@@ -64,7 +64,7 @@ fn answer_questions(file: &str, deal: &Deal, report: &mut Report, pack: &RulePac
             let Ok((tried, _)) = crate::overlay::apply(deal, set.iter().map(|(k, v)| (k, v)), &[]) else {
                 continue;
             };
-            let after = assess(file, &tried, pack)?;
+            let after = assess_with(file, &tried, pack, Detail::Scores)?;
             q.answers.push(crate::report::AnswerImpact {
                 answer: answer.to_string(),
                 change: i64::from(after.residual.score) - now,
@@ -148,7 +148,7 @@ fn leverage(file: &str, deal: &Deal, report: &Report, pack: &RulePack) -> Result
         let Ok(tried) = with_mitigations(deal, &[m]) else {
             continue;
         };
-        let after = assess(file, &tried, pack)?;
+        let after = assess_with(file, &tried, pack, Detail::Scores)?;
         out.push(Leverage {
             mitigation: m.id.clone(),
             title: m.title.clone(),
@@ -185,7 +185,7 @@ fn verdict_change(file: &str, deal: &Deal, report: &Report, pack: &RulePack) -> 
             let Ok(tried) = with_mitigations(deal, &set) else {
                 continue;
             };
-            let after = assess(file, &tried, pack)?;
+            let after = assess_with(file, &tried, pack, Detail::Scores)?;
             let better = band(&after.residual) < now;
             if better
                 && best

@@ -158,8 +158,18 @@ fn no_lower(base: &Deal, worse: &Deal) -> Result<(), TestCaseError> {
         let after = after.map_or(0, |g| g.residual_risk);
         prop_assert!(after >= f.residual_risk, "{}: {} -> {}", f.rule, f.residual_risk, after);
     }
-    prop_assert!(b.residual.score >= a.residual.score, "residual {} -> {}", a.residual.score, b.residual.score);
-    prop_assert!(b.inherent.score >= a.inherent.score, "inherent {} -> {}", a.inherent.score, b.inherent.score);
+    prop_assert!(
+        b.residual.score >= a.residual.score,
+        "residual {} -> {}",
+        a.residual.score,
+        b.residual.score
+    );
+    prop_assert!(
+        b.inherent.score >= a.inherent.score,
+        "inherent {} -> {}",
+        a.inherent.score,
+        b.inherent.score
+    );
     Ok(())
 }
 
