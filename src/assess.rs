@@ -374,12 +374,12 @@ fn summary(deal: &Deal) -> DealSummary {
         provider: PartySummary {
             name: deal.provider.name.clone(),
             sector: deal.provider.sector.get_ref().clone(),
-            jurisdictions: deal.provider.jurisdictions.clone(),
+            jurisdictions: texts(&deal.provider.jurisdictions),
         },
         recipient: PartySummary {
             name: deal.recipient.name.clone(),
             sector: deal.recipient.sector.get_ref().clone(),
-            jurisdictions: deal.recipient.jurisdictions.clone(),
+            jurisdictions: texts(&deal.recipient.jurisdictions),
         },
         collection_purposes: texts(&deal.collection.purposes),
         proposed_purposes: texts(&deal.proposed_use.purposes),

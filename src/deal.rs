@@ -60,7 +60,7 @@ pub struct Party {
     pub name: String,
     pub sector: Text,
     #[serde(default)]
-    pub jurisdictions: Vec<String>,
+    pub jurisdictions: Vec<Text>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -69,7 +69,7 @@ pub struct Recipient {
     pub name: String,
     pub sector: Text,
     #[serde(default)]
-    pub jurisdictions: Vec<String>,
+    pub jurisdictions: Vec<Text>,
     /// Whether the recipient decides the purposes itself (a new controller) or acts only on
     /// the provider's instructions (a processor).
     pub role: Role,

@@ -103,6 +103,13 @@ fn check(path: &Path, source: &str, deal: &Deal, pack: &RulePack) -> Result<()> 
     let categories = || pack.categories.keys().map(String::as_str).collect::<Vec<_>>();
     let purposes = || pack.purposes.keys().map(String::as_str).collect::<Vec<_>>();
     known(&deal.provider.sector, "provider.sector", "sector", sectors());
+    let jurisdictions = || pack.jurisdictions.keys().map(String::as_str).collect::<Vec<_>>();
+    for j in &deal.provider.jurisdictions {
+        known(j, "provider.jurisdictions", "jurisdiction", jurisdictions());
+    }
+    for j in &deal.recipient.jurisdictions {
+        known(j, "recipient.jurisdictions", "jurisdiction", jurisdictions());
+    }
     known(&deal.recipient.sector, "recipient.sector", "sector", sectors());
     for (i, d) in deal.datasets.iter().enumerate() {
         for c in &d.categories {

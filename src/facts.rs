@@ -200,7 +200,7 @@ pub fn derive(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result<Derived
             .jurisdictions
             .iter()
             .chain(&deal.recipient.jurisdictions)
-            .cloned()
+            .map(|j| j.get_ref().clone())
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect(),

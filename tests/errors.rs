@@ -237,3 +237,20 @@ fn a_client_pack_adds_a_rule() {
     let finding = finding.expect("the client rule fires");
     assert_eq!(finding["why"][0]["path"], "use.purposes");
 }
+
+#[test]
+fn a_misspelt_jurisdiction_is_an_error_not_a_law_switched_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = variant(
+        dir.path(),
+        "jurisdiction.toml",
+        "[\"US-CA\", \"US-WA\", \"US-OR\"]",
+        "[\"US-CAL\", \"US-WA\", \"US-OR\"]",
+    );
+    let err = fails(&[&file]);
+    assert!(
+        err.contains("jurisdiction.toml:20:18 (field `provider.jurisdictions`): unknown jurisdiction `US-CAL`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `US-CA`?"), "{err}");
+}

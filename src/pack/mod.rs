@@ -31,6 +31,7 @@ pub struct RulePack {
     pub purposes: BTreeMap<String, Purpose>,
     pub drift_modifiers: BTreeMap<String, DriftModifier>,
     pub sectors: BTreeMap<String, Sector>,
+    pub jurisdictions: BTreeMap<String, Jurisdiction>,
     pub mitigations: BTreeMap<String, Mitigation>,
     pub rules: BTreeMap<String, Rule>,
     /// The files the pack was read from, in reading order.
@@ -158,6 +159,7 @@ struct Builder {
     purposes: BTreeMap<String, Purpose>,
     drift_modifiers: BTreeMap<String, DriftModifier>,
     sectors: BTreeMap<String, Sector>,
+    jurisdictions: BTreeMap<String, Jurisdiction>,
     mitigations: BTreeMap<String, Mitigation>,
     rules: BTreeMap<String, Rule>,
     files: Vec<String>,
@@ -192,6 +194,7 @@ impl Builder {
         merge!("purpose", file.purpose, self.purposes);
         merge!("drift_modifier", file.drift_modifier, self.drift_modifiers);
         merge!("sector", file.sector, self.sectors);
+        merge!("jurisdiction", file.jurisdiction, self.jurisdictions);
         merge!("mitigation", file.mitigation, self.mitigations);
         merge!("rule", file.rule, self.rules);
         Ok(())
@@ -234,6 +237,7 @@ impl Builder {
             purposes: self.purposes,
             drift_modifiers: self.drift_modifiers,
             sectors: self.sectors,
+            jurisdictions: self.jurisdictions,
             mitigations: self.mitigations,
             rules: self.rules,
             files: self.files,

@@ -33,6 +33,8 @@ pub struct PackFile {
     #[serde(default)]
     pub sector: Vec<Sector>,
     #[serde(default)]
+    pub jurisdiction: Vec<Jurisdiction>,
+    #[serde(default)]
     pub mitigation: Vec<Mitigation>,
     #[serde(default)]
     pub rule: Vec<Rule>,
@@ -256,6 +258,15 @@ pub struct Sector {
     pub name: String,
     /// Recipient sectors that this sector's customers expect their data to reach.
     pub expected_recipients: Vec<String>,
+}
+
+/// A jurisdiction a party may name; rules read them (`'US-CA' in deal.provider.jurisdictions`),
+/// so a misspelt one would silently switch laws off: deals may name only these.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Jurisdiction {
+    pub id: String,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
