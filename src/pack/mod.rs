@@ -62,10 +62,6 @@ impl RulePack {
         builder.finish()
     }
 
-    pub fn area(&self, id: &str) -> Option<&Area> {
-        self.areas.iter().find(|a| a.id == id)
-    }
-
     /// The level name (`levels[n - 1]`) of a level 1..=4.
     pub fn level_name(&self, level: u8) -> &str {
         self.scoring
