@@ -65,9 +65,17 @@ pub enum ExplainFormat {
 
 #[derive(Debug, clap::Args)]
 pub struct AssessArgs {
-    /// Deal files (TOML) to assess.
-    #[arg(required = true, value_name = "DEAL.toml")]
+    /// Deal files (TOML) to assess, or folders to search for `*.toml` deal files.
+    #[arg(required = true, value_name = "DEAL.toml|DIR")]
     pub deals: Vec<PathBuf>,
+
+    /// Exit 1 if any deal's residual band reaches this band (e.g. high: high or critical fail).
+    #[arg(long, value_name = "BAND")]
+    pub fail_on: Option<String>,
+
+    /// Exit 1 if any deal's residual score is above this.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub max_score: Option<u32>,
 
     /// Add a rule pack (a folder of *.toml rule files); a rule with an existing id replaces it.
     ///
@@ -107,6 +115,18 @@ pub enum Format {
     Worksheet,
 }
 
+/// What a command prints on stdout, and the exit code it ends with.
+pub struct Outcome {
+    pub stdout: String,
+    pub code: u8,
+}
+
+impl From<String> for Outcome {
+    fn from(stdout: String) -> Self {
+        Outcome { stdout, code: 0 }
+    }
+}
+
 /// Runs the command line; the exit code follows the documented contract.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -121,11 +141,14 @@ pub fn main() -> ExitCode {
         }
     };
     match run(&cli) {
-        Ok(output) => {
+        Ok(outcome) => {
             let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(output.as_bytes()).and_then(|()| stdout.flush()) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            match stdout
+                .write_all(outcome.stdout.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                Ok(()) => ExitCode::from(outcome.code),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(outcome.code),
                 Err(e) => {
                     eprintln!("error: cannot write the report: {e}");
                     ExitCode::from(2)
@@ -139,36 +162,65 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Carries out a command and returns what it prints on stdout.
-pub fn run(cli: &Cli) -> Result<String> {
+/// Carries out a command: what it prints on stdout and its exit code. Errors that stop the
+/// whole command are returned; a deal that cannot be read is reported on stderr and the
+/// others are still assessed (exit 2 all the same).
+pub fn run(cli: &Cli) -> Result<Outcome> {
     match &cli.command {
-        Command::Assess(args) => {
-            let pack = RulePack::load(&args.rules)?;
-            let reports = args
-                .deals
-                .iter()
-                .map(|path| {
-                    let loaded = crate::deal_check::load(path, &pack)?;
-                    crate::whatif::report(&path.display().to_string(), &loaded, &pack, args.scenario.as_deref())
-                })
-                .collect::<Result<Vec<Report>>>()?;
-            match args.format {
-                Format::Table if args.quiet => Ok(crate::render::summary::render(&reports)),
-                Format::Table => Ok(crate::render::table::render(&reports)),
-                Format::Json => crate::render::json::render(&reports, &pack.files),
-                Format::Markdown => Ok(crate::render::markdown::render(&reports)),
-                Format::Html => Ok(crate::render::html::render(&reports)),
-                Format::Worksheet => Ok(crate::render::worksheet::render(&reports, &pack)),
-            }
-        }
-        Command::Init(args) => crate::init::init(args.template, &args.file),
+        Command::Assess(args) => assess(args),
+        Command::Init(args) => Ok(crate::init::init(args.template, &args.file)?.into()),
         Command::Explain(args) => {
             let pack = RulePack::load(&args.rules)?;
             let explanation = crate::explain::explain(&pack, &args.id)?;
-            match args.format {
-                ExplainFormat::Text => Ok(crate::explain::render_text(&explanation)),
-                ExplainFormat::Json => Ok(serde_json::to_string_pretty(&explanation)? + "\n"),
+            Ok(match args.format {
+                ExplainFormat::Text => crate::explain::render_text(&explanation),
+                ExplainFormat::Json => serde_json::to_string_pretty(&explanation)? + "\n",
+            }
+            .into())
+        }
+    }
+}
+
+fn assess(args: &AssessArgs) -> Result<Outcome> {
+    let pack = RulePack::load(&args.rules)?;
+    let threshold = crate::batch::Threshold {
+        fail_on: args.fail_on.clone(),
+        max_score: args.max_score,
+    };
+    threshold.check(&pack)?;
+    let mut reports: Vec<Report> = Vec::new();
+    let mut failed = 0;
+    for path in crate::batch::deal_files(&args.deals) {
+        let assessed = crate::deal_check::load(&path, &pack).and_then(|loaded| {
+            crate::whatif::report(&path.display().to_string(), &loaded, &pack, args.scenario.as_deref())
+        });
+        match assessed {
+            Ok(report) => reports.push(report),
+            Err(e) => {
+                failed += 1;
+                eprintln!("error: {e:#}");
             }
         }
     }
+    let stdout = match args.format {
+        Format::Table if args.quiet => crate::render::summary::render(&reports),
+        Format::Table => crate::render::table::render(&reports),
+        Format::Json => crate::render::json::render(&reports, &pack.files)?,
+        Format::Markdown => crate::render::markdown::render(&reports),
+        Format::Html => crate::render::html::render(&reports),
+        Format::Worksheet => crate::render::worksheet::render(&reports, &pack),
+    };
+    let exceeded = reports.iter().any(|r| threshold.exceeded_by(r, &pack));
+    if threshold.is_set() {
+        eprintln!("{}", threshold.decision(&reports, &pack));
+    }
+    let code = match (failed, exceeded) {
+        (0, false) => 0,
+        (0, true) => 1,
+        _ => {
+            eprintln!("error: {failed} deal file(s) could not be assessed");
+            2
+        }
+    };
+    Ok(Outcome { stdout, code })
 }

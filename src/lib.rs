@@ -5,6 +5,7 @@
 //! into a `report::Report` → `render` prints it in the chosen format.
 
 pub mod assess;
+pub mod batch;
 pub mod cli;
 pub mod condition;
 pub mod deal;

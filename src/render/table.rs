@@ -13,6 +13,30 @@ const PIPED_WIDTH: u16 = 100;
 pub fn render(reports: &[Report]) -> String {
     let width = terminal_width();
     let mut out = String::new();
+    if reports.len() > 1 {
+        let _ = writeln!(out, "{} deals assessed, worst first", reports.len());
+        let mut order: Vec<&Report> = reports.iter().collect();
+        order.sort_by(|a, b| {
+            b.residual
+                .score
+                .cmp(&a.residual.score)
+                .then_with(|| a.file.cmp(&b.file))
+        });
+        let mut t = table(&["deal", "score", "verdict", "top finding"], width);
+        for r in order {
+            let top = r
+                .findings
+                .first()
+                .map_or("-".to_string(), |f| format!("{} {}", f.rule, clean(&f.title)));
+            t.add_row(vec![
+                clean(&r.file),
+                format!("{} {}", r.residual.score, r.residual.band),
+                r.verdict.clone(),
+                top,
+            ]);
+        }
+        let _ = writeln!(out, "{t}\n");
+    }
     for (i, report) in reports.iter().enumerate() {
         if i > 0 {
             out.push_str(&"=".repeat(usize::from(width)));

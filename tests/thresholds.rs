@@ -1,0 +1,92 @@
+//! Thresholds and many deals per run (issue 4, first part): `--fail-on`, `--max-score`,
+//! folders, and one bad file that does not hide the others.
+
+mod common;
+use common::*;
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = dealrisk().args(args).output().unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).to_string();
+    (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
+}
+
+#[test]
+fn fail_on_a_band_exits_1_and_says_which_deals() {
+    let (code, _, err) = run(&["assess", "examples/", "--fail-on", "high", "--quiet"]);
+    assert_eq!(code, 1);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with(
+            "dealrisk: 3 of 5 deal(s) exceed --fail-on high: examples/fitness-app-brand-ads.toml (62 high)"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn within_the_threshold_exits_0() {
+    let (code, _, err) = run(&["assess", "examples/research-aggregated.toml", "--fail-on", "medium"]);
+    assert_eq!(code, 0);
+    assert_eq!(err.trim(), "dealrisk: no deal exceeds --fail-on medium (1 assessed)");
+}
+
+#[test]
+fn max_score_exits_1_above_it() {
+    assert_eq!(
+        run(&[
+            "assess",
+            "examples/grocer-brand-cleanroom.toml",
+            "--max-score",
+            "28",
+            "-q"
+        ])
+        .0,
+        1
+    );
+    assert_eq!(
+        run(&[
+            "assess",
+            "examples/grocer-brand-cleanroom.toml",
+            "--max-score",
+            "29",
+            "-q"
+        ])
+        .0,
+        0
+    );
+}
+
+#[test]
+fn a_misspelt_band_is_bad_usage() {
+    let (code, out, err) = run(&["assess", "examples/", "--fail-on", "hihg"]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(
+        err.contains(
+            "unknown band `hihg` for --fail-on; expected one of low, medium, high, critical; did you mean `high`?"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_folder_is_searched_and_summarised_worst_first() {
+    let (code, out, _) = run(&["assess", "examples/"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("5 deals assessed, worst first"), "{out}");
+    let first = out.find("examples/shopsense-ifa.tom").unwrap();
+    let last = out.find("examples/research-aggregat").unwrap();
+    assert!(first < last, "not worst first");
+}
+
+#[test]
+fn one_bad_file_does_not_hide_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a-broken.toml"), "[deal\n").unwrap();
+    std::fs::copy("examples/research-aggregated.toml", dir.path().join("b-good.toml")).unwrap();
+    let (code, out, err) = run(&["assess", "--quiet", &dir.path().display().to_string()]);
+    assert_eq!(code, 2, "a bad file still makes the run fail");
+    assert!(out.contains("b-good.toml\t2 low"), "{out}");
+    assert!(err.contains("a-broken.toml:1:6"), "{err}");
+    assert!(err.contains("1 deal file(s) could not be assessed"), "{err}");
+}
