@@ -92,6 +92,10 @@ pub struct AssessArgs {
     #[arg(long, short)]
     pub quiet: bool,
 
+    /// Write the report to this file instead of stdout, atomically; never over an input file.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
     /// Assess one of the deal's scenarios instead of the deal as written.
     ///
     /// Without it, every scenario the deal file defines is assessed and shown side by side
@@ -106,6 +110,8 @@ pub enum Format {
     Table,
     /// Stable JSON, documented in docs/report-json.md.
     Json,
+    /// One row per finding, for spreadsheets and pipelines.
+    Csv,
     /// Markdown for a board paper or a CI job summary.
     Markdown,
     /// One self-contained HTML page with charts, to print or attach to a board paper.
@@ -182,6 +188,10 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
 }
 
 fn assess(args: &AssessArgs) -> Result<Outcome> {
+    let files = crate::batch::deal_files(&args.deals);
+    if let Some(output) = &args.output {
+        crate::output::refuse_inputs(output, files.iter().chain(&args.rules))?;
+    }
     let pack = RulePack::load(&args.rules)?;
     let threshold = crate::batch::Threshold {
         fail_on: args.fail_on.clone(),
@@ -190,7 +200,7 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
     threshold.check(&pack)?;
     let mut reports: Vec<Report> = Vec::new();
     let mut failed = 0;
-    for path in crate::batch::deal_files(&args.deals) {
+    for path in files {
         let assessed = crate::deal_check::load(&path, &pack).and_then(|loaded| {
             crate::whatif::report(&path.display().to_string(), &loaded, &pack, args.scenario.as_deref())
         });
@@ -206,6 +216,7 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
         Format::Table if args.quiet => crate::render::summary::render(&reports),
         Format::Table => crate::render::table::render(&reports),
         Format::Json => crate::render::json::render(&reports, &pack.files)?,
+        Format::Csv => crate::render::csv::render(&reports)?,
         Format::Markdown => crate::render::markdown::render(&reports),
         Format::Html => crate::render::html::render(&reports),
         Format::Worksheet => crate::render::worksheet::render(&reports, &pack),
@@ -222,5 +233,14 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
             2
         }
     };
-    Ok(Outcome { stdout, code })
+    match &args.output {
+        Some(output) => {
+            crate::output::write_atomically(output, &stdout)?;
+            Ok(Outcome {
+                stdout: String::new(),
+                code,
+            })
+        }
+        None => Ok(Outcome { stdout, code }),
+    }
 }

@@ -102,3 +102,73 @@ fn html_is_self_contained_and_escapes_deal_text() {
     assert_eq!(page.matches("<svg").count(), 2, "charts: score by area and scenarios");
     assert!(page.contains("@media print"));
 }
+
+#[test]
+fn csv_has_one_row_per_finding_and_neutralises_formulas() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string("examples/research-aggregated.toml")
+        .unwrap()
+        .replace(
+            "id = \"freshway-diet-research\"",
+            "id = \"=HYPERLINK(\\\"http://evil\\\")\"",
+        );
+    let file = dir.path().join("formula.toml");
+    std::fs::write(&file, text).unwrap();
+    let (report, _) = assess_json(&file.display().to_string(), &[]);
+    let out = dealrisk()
+        .args(["assess", "--format", "csv"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("file,deal,rule,title,area,problem,blocking,severity,likelihood"));
+    assert_eq!(lines.len() - 1, report["findings"].as_array().unwrap().len());
+    assert!(
+        lines[1].contains(",\"'=HYPERLINK(\"\"http://evil\"\")\","),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        !lines
+            .iter()
+            .skip(1)
+            .any(|l| l.split(',').nth(1).is_some_and(|c| c.starts_with('=')))
+    );
+}
+
+#[test]
+fn output_is_written_whole_and_never_over_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    let out = dealrisk()
+        .args([
+            "assess",
+            "examples/research-aggregated.toml",
+            "--format",
+            "json",
+            "--output",
+        ])
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    let written: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(written["reports"][0]["residual"]["band"], "low");
+
+    let deal = dir.path().join("deal.toml");
+    std::fs::copy("examples/research-aggregated.toml", &deal).unwrap();
+    let before = std::fs::read(&deal).unwrap();
+    let out = dealrisk()
+        .arg("assess")
+        .arg(&deal)
+        .arg("--output")
+        .arg(&deal)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("refusing to write the report over an input"));
+    assert_eq!(std::fs::read(&deal).unwrap(), before);
+}

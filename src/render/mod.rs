@@ -1,5 +1,6 @@
 //! Output formats. Each renders finished reports and computes nothing.
 
+pub mod csv;
 pub mod html;
 pub mod json;
 pub mod markdown;

@@ -1,0 +1,48 @@
+//! `--output FILE`: the report is written to a temporary file beside the target and renamed
+//! over it, so a reader never sees half a report; an input (deal or rule file) is never the
+//! target.
+
+use anyhow::{Context as _, Result, bail};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+/// The absolute form of a path that may not exist yet (its folder must).
+fn absolute(path: &Path) -> PathBuf {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return p;
+    }
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let parent = std::fs::canonicalize(parent).unwrap_or_else(|_| parent.to_path_buf());
+    parent.join(path.file_name().unwrap_or_default())
+}
+
+pub fn refuse_inputs<'a>(output: &Path, inputs: impl IntoIterator<Item = &'a PathBuf>) -> Result<()> {
+    let target = absolute(output);
+    for input in inputs {
+        let input = absolute(input);
+        // A .toml report inside a folder of deals would be read as a deal on the next run.
+        let into_folder =
+            input.is_dir() && target.starts_with(&input) && target.extension().is_some_and(|e| e == "toml");
+        if target == input || into_folder {
+            bail!("refusing to write the report over an input: {}", output.display());
+        }
+    }
+    Ok(())
+}
+
+pub fn write_atomically(output: &Path, text: &str) -> Result<()> {
+    let dir = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut file =
+        tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write a report in {}", dir.display()))?;
+    file.write_all(text.as_bytes())
+        .with_context(|| format!("cannot write {}", output.display()))?;
+    file.persist(output)
+        .with_context(|| format!("cannot write {}", output.display()))?;
+    Ok(())
+}

@@ -1,0 +1,77 @@
+//! `--format csv`: one row per finding, for spreadsheets and data pipelines. Cells that a
+//! spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage
+//! return) are neutralised with a leading apostrophe.
+
+use crate::report::Report;
+use anyhow::Result;
+
+const HEADER: [&str; 16] = [
+    "file",
+    "deal",
+    "rule",
+    "title",
+    "area",
+    "problem",
+    "blocking",
+    "severity",
+    "likelihood",
+    "inherent_risk",
+    "residual_severity",
+    "residual_likelihood",
+    "residual_risk",
+    "points",
+    "covered_by",
+    "paths",
+];
+
+/// A cell a spreadsheet will show as text, never evaluate.
+pub fn neutralise(cell: &str) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell.to_string(),
+    }
+}
+
+pub fn render(reports: &[Report]) -> Result<String> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(HEADER)?;
+    for r in reports {
+        for f in &r.findings {
+            let paths: Vec<&str> = f.why.iter().map(|c| c.path.as_str()).collect();
+            let row = [
+                r.file.clone(),
+                r.deal.id.clone(),
+                f.rule.clone(),
+                f.title.clone(),
+                f.area.clone(),
+                f.problem.clone(),
+                f.blocking.to_string(),
+                f.severity.to_string(),
+                f.likelihood.to_string(),
+                f.inherent_risk.to_string(),
+                f.residual_severity.to_string(),
+                f.residual_likelihood.to_string(),
+                f.residual_risk.to_string(),
+                f.points.to_string(),
+                f.covered_by.clone().unwrap_or_default(),
+                paths.join(";"),
+            ];
+            out.write_record(row.iter().map(|c| neutralise(c)))?;
+        }
+    }
+    Ok(String::from_utf8(out.into_inner()?)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralise;
+
+    #[test]
+    fn formulas_become_text() {
+        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralise("-1+1"), "'-1+1");
+        assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralise("\tx"), "'\tx");
+        assert_eq!(neutralise("ShopSense"), "ShopSense");
+    }
+}
