@@ -27,6 +27,26 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Write a commented deal file to start from; never overwrites a file.
     Init(InitArgs),
+    /// Work with rule packs.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `dealrisk man > dealrisk.1`.
+    Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List every rule with its id, area, severity and title.
+    List {
+        /// Add a rule pack (a folder of *.toml rule files), as for `assess`.
+        #[arg(long = "rules", value_name = "DIR")]
+        rules: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -175,6 +195,22 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
     match &cli.command {
         Command::Assess(args) => assess(args),
         Command::Init(args) => Ok(crate::init::init(args.template, &args.file)?.into()),
+        Command::Rules(RulesCommand::List { rules }) => Ok(crate::explain::list(&RulePack::load(rules)?).into()),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(
+                *shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "dealrisk",
+                &mut out,
+            );
+            Ok(String::from_utf8(out)?.into())
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out)?;
+            Ok(String::from_utf8(out)?.into())
+        }
         Command::Explain(args) => {
             let pack = RulePack::load(&args.rules)?;
             let explanation = crate::explain::explain(&pack, &args.id)?;

@@ -149,6 +149,43 @@ pub fn explain(pack: &RulePack, id: &str) -> Result<Explanation> {
     bail!("unknown rule id `{id}`; the nearest are {}", near.join(", "))
 }
 
+/// `dealrisk rules list`: one line per rule and category finding, in id order.
+pub fn list(pack: &RulePack) -> String {
+    let mut rows: Vec<(String, String, String, String)> = pack
+        .rules
+        .values()
+        .map(|r| {
+            let severity = match &r.severity {
+                LevelSpec::Fixed(n) => n.to_string(),
+                LevelSpec::Computed(_) => "computed".to_string(),
+            };
+            (r.id.clone(), r.area.clone(), severity, r.title.clone())
+        })
+        .collect();
+    rows.extend(pack.categories.values().map(|c| {
+        (
+            c.rule.clone(),
+            pack.scoring.category_area.clone(),
+            pack.weight_severity(c.weight).to_string(),
+            c.title.clone(),
+        )
+    }));
+    rows.sort();
+    let mut table = comfy_table::Table::new();
+    table
+        .load_style(comfy_table::presets::NOTHING)
+        .set_header(vec!["id", "area", "severity", "title"])
+        .add_rows(
+            rows.into_iter()
+                .map(|(id, area, severity, title)| vec![id, area, severity, title]),
+        );
+    format!(
+        "{}\n{} rules\n",
+        table.trim_fmt(),
+        pack.rules.len() + pack.categories.len()
+    )
+}
+
 /// The explanation as text for a terminal, wrapped to 100 columns.
 pub fn render_text(e: &Explanation) -> String {
     let width = 100;
