@@ -37,6 +37,8 @@ pub enum Command {
     },
     /// Print the man page (roff), e.g. `dealrisk man > dealrisk.1`.
     Man,
+    /// Print the JSON Schema of the deal format, for editor completion and validation.
+    Schema,
 }
 
 #[derive(Debug, Subcommand)]
@@ -206,6 +208,7 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
             );
             Ok(String::from_utf8(out)?.into())
         }
+        Command::Schema => Ok(crate::deal::schema().into()),
         Command::Man => {
             let mut out = Vec::new();
             clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out)?;

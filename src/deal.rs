@@ -2,13 +2,14 @@
 //! docs/deal-format.md. Values naming the rule pack's taxonomies (categories, purposes,
 //! sectors, mitigations) stay strings here and are checked against the pack in `validate`.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 /// A string from the deal file, with where it was written (for errors and reports).
 pub type Text = Spanned<String>;
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Deal {
     pub deal: About,
@@ -28,10 +29,11 @@ pub struct Deal {
 }
 
 /// A named variant of the deal: some fields set to other values, some mitigations added.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// Short id, for `--scenario NAME`.
+    #[schemars(with = "String")]
     pub name: Text,
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -39,13 +41,14 @@ pub struct Scenario {
     /// Field paths as in reports (`transfer.mode`, `datasets[0].excluded`, `datasets[].form`)
     /// and the values they take in this scenario.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    #[schemars(with = "std::collections::BTreeMap<String, serde_json::Value>")]
     pub set: std::collections::BTreeMap<String, Spanned<toml::Value>>,
     /// Mitigations added in this scenario.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mitigations: Vec<DeclaredMitigation>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct About {
     pub id: String,
@@ -54,28 +57,32 @@ pub struct About {
     pub summary: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Party {
     pub name: String,
+    #[schemars(with = "String")]
     pub sector: Text,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub jurisdictions: Vec<Text>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Recipient {
     pub name: String,
+    #[schemars(with = "String")]
     pub sector: Text,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub jurisdictions: Vec<Text>,
     /// Whether the recipient decides the purposes itself (a new controller) or acts only on
     /// the provider's instructions (a processor).
     pub role: Role,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Dataset {
     pub id: String,
@@ -83,9 +90,11 @@ pub struct Dataset {
     pub description: Option<String>,
     pub subjects: Subjects,
     pub minors: Answer,
+    #[schemars(with = "Vec<String>")]
     pub categories: Vec<Text>,
     /// Categories removed at source before the data is shared.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub excluded: Vec<Text>,
     pub people: Count,
     pub form: Form,
@@ -94,20 +103,23 @@ pub struct Dataset {
     pub provenance: Vec<Provenance>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Collection {
+    #[schemars(with = "Vec<String>")]
     pub purposes: Vec<Text>,
     /// Purposes the privacy notice names (what customers were told at collection).
+    #[schemars(with = "Vec<String>")]
     pub notice_purposes: Vec<Text>,
     pub notice_mentions_sharing: Answer,
     pub consent: Consent,
     pub legal_basis: LegalBasis,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProposedUse {
+    #[schemars(with = "Vec<String>")]
     pub purposes: Vec<Text>,
     pub decisions: Vec<Decision>,
     pub automated: Automation,
@@ -115,14 +127,14 @@ pub struct ProposedUse {
     pub retention_months: Count,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Transfer {
     pub mode: Mode,
     pub frequency: Frequency,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Customers {
     /// Are customers told of this particular deal before it happens?
@@ -135,9 +147,10 @@ pub struct Customers {
     pub would_expect: Answer,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeclaredMitigation {
+    #[schemars(with = "String")]
     pub id: Text,
     /// Where the mitigation is written down (a contract clause, a k value, a DPIA reference).
     /// Without it the mitigation is "asserted" and counts for less.
@@ -148,7 +161,7 @@ pub struct DeclaredMitigation {
 macro_rules! answer_enum {
     ($(#[$doc:meta])* $name:ident { $($variant:ident),+ $(,)? }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
         #[serde(rename_all = "kebab-case")]
         pub enum $name { $($variant),+ }
     };
@@ -289,6 +302,19 @@ impl<'de> Deserialize<'de> for Count {
     }
 }
 
+impl JsonSchema for Count {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Count".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A whole number of at least 0, or \"unknown\".",
+            "anyOf": [{ "type": "integer", "minimum": 0 }, { "const": "unknown" }]
+        })
+    }
+}
+
 impl Serialize for Count {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -331,4 +357,16 @@ pub fn answers_for(path: &str) -> Vec<toml::Value> {
         "history_months" | "retention_months" => counts(&[6, 24, 120]),
         _ => Vec::new(),
     }
+}
+
+/// The JSON Schema of the deal format, generated from the types the parser reads into, for
+/// editors (Taplo / Even Better TOML read JSON Schemas for TOML files).
+pub fn schema() -> String {
+    let mut schema = schemars::schema_for!(Deal);
+    schema.insert("title".into(), "dealrisk deal file".into());
+    schema.insert(
+        "description".into(),
+        "A proposed data-sharing deal, assessed by `dealrisk assess`. Category, purpose, sector, jurisdiction and mitigation ids come from the rule pack: `dealrisk rules list`, docs/deal-format.md.".into(),
+    );
+    serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
 }

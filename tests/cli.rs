@@ -39,3 +39,55 @@ fn the_man_page_documents_the_commands() {
     assert!(page.contains(".TH dealrisk 1"));
     assert!(page.contains("assess"));
 }
+
+/// The schema printed by `dealrisk schema`, as a validator.
+fn schema_validator() -> jsonschema::Validator {
+    let out = dealrisk().arg("schema").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    jsonschema::validator_for(&schema).expect("the schema is a valid JSON Schema")
+}
+
+fn as_json(toml_text: &str) -> serde_json::Value {
+    let value: toml::Value = toml::from_str(toml_text).unwrap();
+    serde_json::to_value(value).unwrap()
+}
+
+#[test]
+fn every_example_and_template_validates_against_the_schema() {
+    let validator = schema_validator();
+    let mut files = example_files();
+    files.extend(
+        [
+            "src/templates/retailer-to-insurer.toml",
+            "src/templates/app-to-advertiser.toml",
+            "src/templates/research-sharing.toml",
+        ]
+        .map(String::from),
+    );
+    for file in files {
+        let deal = as_json(&std::fs::read_to_string(&file).unwrap());
+        let errors: Vec<String> = validator
+            .iter_errors(&deal)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{file}: {errors:?}");
+    }
+}
+
+#[test]
+fn the_schema_rejects_what_the_parser_rejects() {
+    let validator = schema_validator();
+    let text = std::fs::read_to_string("examples/research-aggregated.toml").unwrap();
+    for (from, to) in [
+        ("consent = \"opt-in\"", "consent = \"opt_in\""),
+        ("people = 410_000", "people = \"many\""),
+        ("told = \"yes\"", "told = \"yes\"\ncolour = \"red\""),
+    ] {
+        assert!(text.contains(from), "{from}");
+        assert!(
+            !validator.is_valid(&as_json(&text.replacen(from, to, 1))),
+            "accepted {to}"
+        );
+    }
+}
