@@ -43,6 +43,13 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
+    /// Check a rule pack: every file parses, every condition compiles, every reference
+    /// resolves, every rule is documented; all problems at once, each with file, line, column.
+    Lint {
+        /// The pack to check, on top of the default pack (which is checked too).
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// List every rule with its id, area, severity and title.
     List {
         /// Add a rule pack (a folder of *.toml rule files), as for `assess`.
@@ -198,6 +205,19 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
         Command::Assess(args) => assess(args),
         Command::Init(args) => Ok(crate::init::init(args.template, &args.file)?.into()),
         Command::Rules(RulesCommand::List { rules }) => Ok(crate::explain::list(&RulePack::load(rules)?).into()),
+        Command::Rules(RulesCommand::Lint { dir }) => {
+            let pack = RulePack::load(dir.as_slice())?;
+            Ok(format!(
+                "ok: {} rule file(s), {} rules, {} categories, {} inferences, {} purposes, {} mitigations\n",
+                pack.files.len(),
+                pack.rules.len(),
+                pack.categories.len(),
+                pack.inferences.len(),
+                pack.purposes.len(),
+                pack.mitigations.len()
+            )
+            .into())
+        }
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(

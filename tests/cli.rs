@@ -91,3 +91,32 @@ fn the_schema_rejects_what_the_parser_rejects() {
         );
     }
 }
+
+#[test]
+fn rules_lint_passes_the_default_pack_and_reports_every_problem_of_a_bad_one() {
+    let out = dealrisk().args(["rules", "lint"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("ok: "));
+
+    let dir = tempfile::tempdir().unwrap();
+    let rule = |id: &str, area: &str, references: &str| {
+        format!(
+            "[[rule]]\nid = \"{id}\"\nname = \"x\"\ntitle = \"X\"\nfires_when = \"x\"\narea = \"{area}\"\nproblem = \"appropriation\"\n\
+             severity = 2\nlikelihood = 2\nwhen = \"true\"\nbecause = []\nrationale = \"r\"\nrecommendation = \"r\"\nreferences = {references}\n\n"
+        )
+    };
+    let text = rule("C-1", "purpose-drfit", "[\"ref\"]") + &rule("C-2", "purpose-drift", "[]");
+    std::fs::write(dir.path().join("client.toml"), text).unwrap();
+    let out = dealrisk().args(["rules", "lint"]).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("2 problem(s)"), "{err}");
+    assert!(
+        err.contains("unknown area `purpose-drfit` in rule `C-1`; did you mean `purpose-drift`?"),
+        "{err}"
+    );
+    assert!(
+        err.contains("rule `C-2` needs a rationale, a recommendation and references"),
+        "{err}"
+    );
+}
