@@ -95,9 +95,15 @@ pub fn assess_with(file: &str, deal: &Deal, pack: &RulePack, detail: Detail) -> 
         .enumerate()
         .map(|(i, &c)| (c != i).then(|| findings[c].rule.clone()))
         .collect();
-    for ((finding, points), covered_by) in findings.iter_mut().zip(&residual.points).zip(covered_by) {
+    for (((finding, points), covered_by), risk) in findings
+        .iter_mut()
+        .zip(&residual.points)
+        .zip(covered_by)
+        .zip(&residual_risks)
+    {
         finding.points = *points;
         finding.covered_by = covered_by;
+        finding.alone = band_score(pack, &score::score(&pack.scoring, std::slice::from_ref(risk)));
     }
     let floor = residual.floor.as_ref().map(|(i, points, why)| FloorApplied {
         rule: findings[*i].rule.clone(),
@@ -141,14 +147,8 @@ pub fn assess_with(file: &str, deal: &Deal, pack: &RulePack, detail: Detail) -> 
     Ok(Report {
         file: file.to_string(),
         deal: summary(deal),
-        inherent: Score {
-            score: inherent.score,
-            band: pack.scoring.bands[inherent.band].id.clone(),
-        },
-        residual: Score {
-            score: residual.score,
-            band: band.id.clone(),
-        },
+        inherent: band_score(pack, &inherent),
+        residual: band_score(pack, &residual),
         verdict: band.verdict.clone(),
         advice: band.advice.clone(),
         floor,
@@ -167,7 +167,33 @@ pub fn assess_with(file: &str, deal: &Deal, pack: &RulePack, detail: Detail) -> 
         purpose_drift: derived.drift,
         mitigations: derived.mitigations,
         facts: derived.facts,
+        waived: None,
+        baseline: None,
     })
+}
+
+fn band_score(pack: &RulePack, scored: &score::Scored) -> Score {
+    Score {
+        score: scored.score,
+        band: pack.scoring.bands[scored.band].id.clone(),
+    }
+}
+
+/// The residual score of some of a report's findings (in report order), as if they were the
+/// deal's only ones: what the thresholds read once waived findings are taken out.
+pub fn score_of<'a>(findings: impl Iterator<Item = &'a Finding>, pack: &RulePack) -> Score {
+    let findings: Vec<&Finding> = findings.collect();
+    let groups: Vec<String> = findings.iter().map(|f| pack.scoring.group_by.key(f)).collect();
+    let risks: Vec<Risk> = findings
+        .iter()
+        .zip(&groups)
+        .map(|(f, group)| Risk {
+            risk: f.residual_risk,
+            blocking: f.blocking,
+            group,
+        })
+        .collect();
+    band_score(pack, &score::score(&pack.scoring, &risks))
 }
 
 /// One finding per sensitive category present, at the severity of its weight and the
@@ -326,6 +352,10 @@ fn mitigate(raw: Raw, in_effect: &[InEffect], pack: &RulePack) -> Finding {
         message: raw.message,
         why: raw.why,
         recommendation: raw.recommendation,
+        location: None,
+        alone: Score::default(),
+        waived: None,
+        baseline: None,
     }
 }
 

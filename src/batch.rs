@@ -2,7 +2,7 @@
 //! file reported without hiding the others, and the threshold that decides the exit code.
 
 use crate::pack::RulePack;
-use crate::report::Report;
+use crate::report::{BaselineDiff, Finding, Report, ScenarioResult, Score};
 use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
 
@@ -40,10 +40,21 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// When a deal "exceeds": its band reaches `--fail-on`, or its score is above `--max-score`.
+/// The score read is the residual score without waived findings; with a baseline, only a deal
+/// with something new or worse can exceed; with `scenarios`, a scenario exceeding counts too.
 #[derive(Debug, Clone, Default)]
 pub struct Threshold {
     pub fail_on: Option<String>,
     pub max_score: Option<u32>,
+    pub scenarios: bool,
+}
+
+/// How loud a finding is in code-scanning formats (SARIF levels, workflow commands).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Error,
+    Warning,
+    Note,
 }
 
 impl Threshold {
@@ -68,14 +79,71 @@ impl Threshold {
         self.fail_on.is_some() || self.max_score.is_some()
     }
 
-    pub fn exceeded_by(&self, report: &Report, pack: &RulePack) -> bool {
-        let rank = |band: &str| pack.scoring.bands.iter().position(|b| b.id == band);
+    fn crosses(&self, score: &Score, pack: &RulePack) -> bool {
         let by_band = self
             .fail_on
             .as_deref()
-            .is_some_and(|f| rank(&report.residual.band) >= rank(f));
-        let by_score = self.max_score.is_some_and(|m| report.residual.score > m);
+            .is_some_and(|f| band_rank(pack, &score.band) >= band_rank(pack, f));
+        let by_score = self.max_score.is_some_and(|m| score.score > m);
         by_band || by_score
+    }
+
+    /// The deal as assessed exceeds: its score without waived findings crosses, and with a
+    /// baseline, something is new or worse.
+    pub fn deal_exceeds(&self, report: &Report, pack: &RulePack) -> bool {
+        self.is_set()
+            && report.baseline.as_ref().is_none_or(BaselineDiff::is_worse)
+            && self.crosses(report.gated(), pack)
+    }
+
+    /// A scenario exceeds, when scenarios are judged (`--gate-scenarios`).
+    pub fn scenario_exceeds(&self, scenario: &ScenarioResult, pack: &RulePack) -> bool {
+        self.is_set() && self.scenarios && self.crosses(&scenario.residual, pack)
+    }
+
+    /// What makes the deal exceed, in words (`100 critical`, `scenario x: 73 high`), if it does.
+    fn exceeded_as(&self, report: &Report, pack: &RulePack) -> Option<String> {
+        if self.deal_exceeds(report, pack) {
+            let gated = report.gated();
+            let waived = match &report.waived {
+                Some(w) => format!(" with {} waived", w.findings),
+                None => String::new(),
+            };
+            return Some(format!("{} {}{waived}", gated.score, gated.band));
+        }
+        report
+            .scenarios
+            .iter()
+            .find(|s| self.scenario_exceeds(s, pack))
+            .map(|s| format!("scenario `{}`: {} {}", s.name, s.residual.score, s.residual.band))
+    }
+
+    pub fn exceeded_by(&self, report: &Report, pack: &RulePack) -> bool {
+        self.exceeded_as(report, pack).is_some()
+    }
+
+    /// A finding that alone would make its deal exceed, unless it is waived or unchanged since
+    /// the baseline.
+    pub fn exceeded_by_finding(&self, finding: &Finding, pack: &RulePack) -> bool {
+        finding.waived.is_none()
+            && finding.baseline.as_deref() != Some("unchanged")
+            && self.crosses(&finding.alone, pack)
+    }
+
+    /// With a threshold, findings over it are errors; without one, findings whose band alone is
+    /// in the pack's top two bands are. Findings in the lowest band are notes.
+    pub fn level(&self, finding: &Finding, pack: &RulePack) -> Level {
+        let rank = band_rank(pack, &finding.alone.band);
+        let error = if self.is_set() {
+            self.exceeded_by_finding(finding, pack)
+        } else {
+            finding.waived.is_none() && rank + 2 >= pack.scoring.bands.len()
+        };
+        match (error, rank) {
+            (true, _) => Level::Error,
+            (false, 0) => Level::Note,
+            _ => Level::Warning,
+        }
     }
 
     /// The one-line decision printed on stderr.
@@ -89,8 +157,7 @@ impl Threshold {
         }
         let over: Vec<String> = reports
             .iter()
-            .filter(|r| self.exceeded_by(r, pack))
-            .map(|r| format!("{} ({} {})", r.file, r.residual.score, r.residual.band))
+            .filter_map(|r| self.exceeded_as(r, pack).map(|why| format!("{} ({why})", r.file)))
             .collect();
         if over.is_empty() {
             format!(
@@ -108,4 +175,8 @@ impl Threshold {
             )
         }
     }
+}
+
+fn band_rank(pack: &RulePack, band: &str) -> usize {
+    pack.scoring.bands.iter().position(|b| b.id == band).unwrap_or(0)
 }

@@ -106,6 +106,10 @@ pub struct AssessArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100))]
     pub max_score: Option<u32>,
 
+    /// Judge the deals' scenarios against --fail-on and --max-score too.
+    #[arg(long)]
+    pub gate_scenarios: bool,
+
     /// Add a rule pack (a folder of *.toml rule files); a rule with an existing id replaces it.
     ///
     /// May be given several times; later packs override earlier ones, and all override the
@@ -141,6 +145,12 @@ pub enum Format {
     Json,
     /// One row per finding, for spreadsheets and pipelines.
     Csv,
+    /// SARIF 2.1.0 for code scanning: each finding at the deal field that made it fire.
+    Sarif,
+    /// GitHub Actions annotations (`::error file=...,line=...::`) at the triggering fields.
+    Github,
+    /// JUnit XML: a test case per deal and per scenario, failing over the threshold.
+    Junit,
     /// Markdown for a board paper or a CI job summary.
     Markdown,
     /// One self-contained HTML page with charts, to print or attach to a board paper.
@@ -255,6 +265,7 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
     let threshold = crate::batch::Threshold {
         fail_on: args.fail_on.clone(),
         max_score: args.max_score,
+        scenarios: args.gate_scenarios,
     };
     threshold.check(&pack)?;
     let mut reports: Vec<Report> = Vec::new();
@@ -276,6 +287,9 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
         Format::Table => crate::render::table::render(&reports),
         Format::Json => crate::render::json::render(&reports, &pack.files)?,
         Format::Csv => crate::render::csv::render(&reports)?,
+        Format::Sarif => crate::render::sarif::render(&reports, &pack, &threshold)?,
+        Format::Github => crate::render::github::render(&reports, &pack, &threshold),
+        Format::Junit => crate::render::junit::render(&reports, &pack, &threshold),
         Format::Markdown => crate::render::markdown::render(&reports),
         Format::Html => crate::render::html::render(&reports),
         Format::Worksheet => crate::render::worksheet::render(&reports, &pack),

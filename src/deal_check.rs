@@ -13,6 +13,8 @@ pub struct Loaded {
     pub deal: Deal,
     /// In the order of `deal.scenarios`.
     pub scenarios: Vec<Deal>,
+    /// The file's text, to locate the fields findings cite.
+    pub source: String,
 }
 
 pub fn load(path: &Path, pack: &RulePack) -> Result<Loaded> {
@@ -28,7 +30,11 @@ pub fn load(path: &Path, pack: &RulePack) -> Result<Loaded> {
     resolve_fideslang(&mut deal, pack);
     check(path, &source, &deal, pack)?;
     let scenarios = scenarios(path, &source, &deal, pack)?;
-    Ok(Loaded { deal, scenarios })
+    Ok(Loaded {
+        deal,
+        scenarios,
+        source,
+    })
 }
 
 /// Replaces fideslang keys written for categories and purposes by the pack ids they stand for.

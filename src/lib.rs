@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod explain;
 pub mod facts;
 pub mod init;
+pub mod locate;
 pub mod output;
 pub mod overlay;
 pub mod pack;

@@ -35,6 +35,62 @@ pub struct Report {
     /// Mitigations in effect, declared or implied by the deal's facts.
     pub mitigations: Vec<InEffect>,
     pub facts: Facts,
+    /// How many findings are waived, and the residual score without them (what the thresholds
+    /// read); absent when no waiver applies.
+    pub waived: Option<WaivedSummary>,
+    /// With `--baseline`: what is new or worse since the baseline report.
+    pub baseline: Option<BaselineDiff>,
+}
+
+impl Report {
+    /// The score the thresholds read: the residual score without waived findings.
+    pub fn gated(&self) -> &Score {
+        self.waived.as_ref().map_or(&self.residual, |w| &w.residual)
+    }
+
+    /// The findings a report shows: with a baseline, only the new and worse ones.
+    pub fn reported_findings(&self) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.baseline.as_deref().is_none_or(|b| b != "unchanged"))
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WaivedSummary {
+    pub findings: usize,
+    /// The residual score and band with the waived findings taken out.
+    pub residual: Score,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BaselineDiff {
+    /// The report in the baseline this deal was compared with (its file), or none: a new deal.
+    pub compared_with: Option<String>,
+    /// The baseline's residual score and band for this deal.
+    pub before: Option<Score>,
+    /// The band is worse than the baseline's.
+    pub band_crossed: bool,
+    /// Rules that fire now and did not in the baseline.
+    pub new: Vec<String>,
+    /// Rules whose residual risk is higher than in the baseline.
+    pub worse: Vec<WorseFinding>,
+    /// Rules that fired in the baseline and no longer do.
+    pub resolved: Vec<String>,
+}
+
+impl BaselineDiff {
+    /// Something is new or worse: the deal is judged against the thresholds.
+    pub fn is_worse(&self) -> bool {
+        self.band_crossed || !self.new.is_empty() || !self.worse.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WorseFinding {
+    pub rule: String,
+    pub before: u8,
+    pub after: u8,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -55,7 +111,7 @@ pub struct PartySummary {
     pub jurisdictions: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Score {
     /// 0 to 100, rounded to a whole number; the band is read from it.
     pub score: u32,
@@ -112,6 +168,35 @@ pub struct Finding {
     pub message: String,
     pub why: Vec<Cited>,
     pub recommendation: String,
+    /// Where in the deal file the first cited field is written (code-scanning annotations).
+    pub location: Option<Location>,
+    /// The score and band this finding alone would give the deal: how findings are ranked
+    /// against a threshold (SARIF levels, JUnit failures).
+    pub alone: Score,
+    /// The waiver that accepts this risk, if one applies; a waived finding stays in the
+    /// report and stops counting toward the thresholds.
+    pub waived: Option<Waived>,
+    /// With `--baseline`: `new`, `worse` or `unchanged` since the baseline report.
+    pub baseline: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Waived {
+    pub reason: String,
+    pub owner: String,
+    /// ISO date, inclusive: the waiver applies up to and including this day.
+    pub expires: String,
+    /// Where the waiver is written, `file:line`.
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Location {
+    pub path: String,
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -41,6 +41,7 @@ pub fn report(file: &str, loaded: &Loaded, pack: &RulePack, scenario: Option<&st
         }
     };
     let mut report = assess(file, deal, pack)?;
+    crate::locate::locate_findings(&loaded.source, &mut report);
     if scenario.is_none() {
         for (meta, variant) in loaded.deal.scenarios.iter().zip(&loaded.scenarios) {
             let other = assess_with(file, variant, pack, Detail::Scores)?;

@@ -1,9 +1,12 @@
 //! Output formats. Each renders finished reports and computes nothing.
 
 pub mod csv;
+pub mod github;
 pub mod html;
 pub mod json;
+pub mod junit;
 pub mod markdown;
+pub mod sarif;
 pub mod summary;
 pub mod table;
 pub mod worksheet;

@@ -1,0 +1,178 @@
+//! `--format sarif`: SARIF 2.1.0 for code-scanning tools (GitHub code scanning, Azure DevOps,
+//! VS Code's SARIF viewer). Each finding is a result at the line and column of the deal field
+//! that made it fire; each rule carries its rationale, recommendation and references as help
+//! text. Waived findings are results with an accepted suppression, so a code-scanning UI shows
+//! them dismissed with the waiver's reason.
+
+use crate::batch::{Level, Threshold};
+use crate::pack::RulePack;
+use crate::report::{Finding, Report};
+use anyhow::Result;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+pub fn render(reports: &[Report], pack: &RulePack, threshold: &Threshold) -> Result<String> {
+    let mut rules: BTreeMap<&str, Value> = BTreeMap::new();
+    for f in reports.iter().flat_map(Report::reported_findings) {
+        if !rules.contains_key(f.rule.as_str()) {
+            rules.insert(&f.rule, descriptor(f, pack));
+        }
+    }
+    let index: BTreeMap<&str, usize> = rules.keys().enumerate().map(|(i, id)| (*id, i)).collect();
+    let results: Vec<Value> = reports
+        .iter()
+        .flat_map(|r| r.reported_findings().map(move |f| (r, f)))
+        .map(|(r, f)| result(r, f, index[f.rule.as_str()], pack, threshold))
+        .collect();
+    let log = json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "dealrisk",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/dealrisk/dealrisk",
+                "rules": rules.into_values().collect::<Vec<_>>(),
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    });
+    Ok(serde_json::to_string_pretty(&log)? + "\n")
+}
+
+/// The rule as code-scanning UIs show it: title, rationale, what to do, references.
+fn descriptor(f: &Finding, pack: &RulePack) -> Value {
+    let Ok(e) = crate::explain::explain(pack, &f.rule) else {
+        return json!({"id": f.rule, "shortDescription": {"text": f.title}});
+    };
+    let references: String = e.references.iter().map(|r| format!("\n- {r}")).collect();
+    let text = format!(
+        "{}\n\nWhat to do: {}\n\nFires when: {}\n\nReferences:{references}",
+        e.rationale, e.recommendation, e.fires_when
+    );
+    let markdown = format!(
+        "**{}**\n\n{}\n\n**What to do:** {}\n\n**Fires when:** {}\n\n**References:**{references}\n\nMore: `dealrisk explain {}`",
+        e.title, e.rationale, e.recommendation, e.fires_when, e.id
+    );
+    let mut tags = vec![e.area.clone(), e.problem.clone()];
+    tags.dedup();
+    json!({
+        "id": e.id,
+        "name": pascal_case(&e.title),
+        "shortDescription": {"text": e.title},
+        "fullDescription": {"text": e.rationale},
+        "help": {"text": text, "markdown": markdown},
+        "properties": {"tags": tags, "blocking": e.blocking},
+    })
+}
+
+fn result(r: &Report, f: &Finding, rule_index: usize, pack: &RulePack, threshold: &Threshold) -> Value {
+    let level = match threshold.level(f, pack) {
+        Level::Error => "error",
+        Level::Warning => "warning",
+        Level::Note => "note",
+    };
+    let message = format!(
+        "{}: {}. Residual risk {} (severity {} × likelihood {}); alone it would make the deal {} ({}).",
+        f.title,
+        f.message.trim_end_matches('.'),
+        f.residual_risk,
+        f.residual_severity,
+        f.residual_likelihood,
+        f.alone.band,
+        f.alone.score
+    );
+    let location = f.location.as_ref();
+    let mut result = json!({
+        "ruleId": f.rule,
+        "ruleIndex": rule_index,
+        "level": level,
+        "message": {"text": message},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": {"uri": uri(&r.file)},
+                "region": {
+                    "startLine": location.map_or(1, |l| l.line),
+                    "startColumn": location.map_or(1, |l| l.column),
+                },
+            },
+            "logicalLocations": [{"name": location.map_or("", |l| l.path.as_str()), "kind": "member"}],
+        }],
+        // Stable across edits that move lines: the deal file and the rule.
+        "partialFingerprints": {"dealrisk/v1": format!("{}:{}", r.file, f.rule)},
+        "properties": {
+            "deal": r.deal.id,
+            "area": f.area,
+            "problem": f.problem,
+            "harms": f.harms,
+            "blocking": f.blocking,
+            "severity": f.residual_severity,
+            "likelihood": f.residual_likelihood,
+            "residual_risk": f.residual_risk,
+            "inherent_risk": f.inherent_risk,
+            "points": f.points,
+        },
+    });
+    if let Some(w) = &f.waived {
+        result["suppressions"] = json!([{
+            "kind": "external",
+            "status": "accepted",
+            "justification": format!("{} (owner: {}; expires {}; {})", w.reason, w.owner, w.expires, w.source),
+        }]);
+    }
+    if let Some(state) = &f.baseline {
+        result["baselineState"] = json!(if state == "worse" { "updated" } else { state.as_str() });
+    }
+    result
+}
+
+/// A file path as a relative URI reference: `/` separators, reserved characters escaped.
+fn uri(file: &str) -> String {
+    let mut out = String::new();
+    for c in file.replace('\\', "/").chars() {
+        match c {
+            'A'..='Z' | 'a'..='z' | '0'..='9' | '-' | '.' | '_' | '~' | '/' => out.push(c),
+            c => {
+                let mut buf = [0; 4];
+                for byte in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{byte:02X}"));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `Sensitive data repurposed` as `SensitiveDataRepurposed` (SARIF's rule `name`).
+fn pascal_case(title: &str) -> String {
+    title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut chars = w.chars();
+            chars
+                .next()
+                .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_become_uri_references() {
+        assert_eq!(uri("deals/a b.toml"), "deals/a%20b.toml");
+        assert_eq!(uri("deals\\x#1.toml"), "deals/x%231.toml");
+        assert_eq!(uri("é.toml"), "%C3%A9.toml");
+    }
+
+    #[test]
+    fn titles_become_names() {
+        assert_eq!(pascal_case("Health data, inferred"), "HealthDataInferred");
+    }
+}

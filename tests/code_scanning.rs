@@ -1,0 +1,225 @@
+//! SARIF, GitHub annotations and JUnit: what code-scanning UIs and CI test reporters read.
+//! SARIF is validated against the published 2.1.0 schema (tests/fixtures, from OASIS), and
+//! every location is checked against the deal file's text.
+
+mod common;
+use common::*;
+use serde_json::Value;
+
+fn run(args: &[&str]) -> (String, i32) {
+    let out = dealrisk().args(args).output().unwrap();
+    (String::from_utf8(out.stdout).unwrap(), out.status.code().unwrap_or(-1))
+}
+
+fn sarif_validator() -> jsonschema::Validator {
+    let text = std::fs::read_to_string("tests/fixtures/sarif-schema-2.1.0.json").unwrap();
+    // The published `run.language` pattern has a bare `]`, a literal in ECMA-262 regexes but
+    // an error for the validator's regex engine; escaped, it means the same.
+    let bare = r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#;
+    assert!(text.contains(bare), "the schema fixture changed");
+    let text = text.replace(bare, r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}\\]?$""#);
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the SARIF schema compiles")
+}
+
+#[test]
+fn sarif_validates_against_the_published_schema_for_every_example() {
+    let validator = sarif_validator();
+    let (out, code) = run(&["assess", "examples", "--format", "sarif", "--fail-on", "high"]);
+    assert_eq!(code, 1, "three examples are high or critical");
+    let log: Value = serde_json::from_str(&out).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "SARIF schema errors: {errors:#?}");
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let files: std::collections::BTreeSet<&str> = results
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(files.len(), example_files().len(), "every example has results");
+}
+
+#[test]
+fn sarif_results_point_at_the_field_that_made_the_rule_fire() {
+    let (out, _) = run(&["assess", "examples/shopsense-ifa.toml", "--format", "sarif"]);
+    let log: Value = serde_json::from_str(&out).unwrap();
+    let source = std::fs::read_to_string("examples/shopsense-ifa.toml").unwrap();
+    let lines: Vec<&str> = source.lines().collect();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let (report, _) = assess_json("examples/shopsense-ifa.toml", &[]);
+    assert_eq!(results.len(), report["findings"].as_array().unwrap().len());
+    for r in results {
+        let region = &r["locations"][0]["physicalLocation"]["region"];
+        let field = r["locations"][0]["logicalLocations"][0]["name"].as_str().unwrap();
+        let line = lines[region["startLine"].as_u64().unwrap() as usize - 1];
+        let column = region["startColumn"].as_u64().unwrap() as usize - 1;
+        // The field's key is written where the result points.
+        let key = field.rsplit(['.', ']']).next().unwrap();
+        assert!(
+            line[column..].starts_with(key),
+            "{} points at `{line}` for {field}",
+            r["ruleId"]
+        );
+    }
+    let pharmacy = results.iter().find(|r| r["ruleId"] == "SD-PHARMACY").unwrap();
+    assert_eq!(
+        pharmacy["locations"][0]["physicalLocation"]["region"]["startLine"],
+        1 + lines.iter().position(|l| l.starts_with("categories = ")).unwrap()
+    );
+}
+
+#[test]
+fn sarif_rules_carry_the_packs_help_text() {
+    let (out, _) = run(&["assess", "examples/shopsense-ifa.toml", "--format", "sarif"]);
+    let log: Value = serde_json::from_str(&out).unwrap();
+    let rules = log["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let pharmacy = rules.iter().find(|r| r["id"] == "SD-PHARMACY").unwrap();
+    let explained = run(&["explain", "SD-PHARMACY", "--format", "json"]).0;
+    let explained: Value = serde_json::from_str(&explained).unwrap();
+    let help = pharmacy["help"]["text"].as_str().unwrap();
+    assert!(help.starts_with(explained["rationale"].as_str().unwrap()));
+    assert!(help.contains(explained["recommendation"].as_str().unwrap()));
+    for reference in explained["references"].as_array().unwrap() {
+        assert!(help.contains(reference.as_str().unwrap()));
+    }
+    // Every result's ruleIndex names its rule.
+    for r in log["runs"][0]["results"].as_array().unwrap() {
+        assert_eq!(rules[r["ruleIndex"].as_u64().unwrap() as usize]["id"], r["ruleId"]);
+    }
+}
+
+#[test]
+fn sarif_levels_follow_the_threshold() {
+    let level_of = |args: &[&str], rule: &str| {
+        let mut all = vec!["assess", "examples/shopsense-ifa.toml", "--format", "sarif"];
+        all.extend(args);
+        let log: Value = serde_json::from_str(&run(&all).0).unwrap();
+        log["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["ruleId"] == rule)
+            .unwrap()["level"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // Alone, SD-PHARMACY (risk 12) makes a deal high, DI-ELIGIBILITY (16) critical.
+    assert_eq!(level_of(&[], "SD-PHARMACY"), "error");
+    assert_eq!(level_of(&["--fail-on", "critical"], "SD-PHARMACY"), "warning");
+    assert_eq!(level_of(&["--fail-on", "critical"], "DI-ELIGIBILITY"), "error");
+}
+
+#[test]
+fn github_annotations_sit_on_the_triggering_line() {
+    let (out, code) = run(&[
+        "assess",
+        "examples/shopsense-ifa.toml",
+        "--format",
+        "github",
+        "--fail-on",
+        "critical",
+    ]);
+    assert_eq!(code, 1);
+    let first = out.lines().next().unwrap();
+    assert!(
+        first.starts_with(
+            "::error file=examples/shopsense-ifa.toml,line=1,title=dealrisk shopsense-ifa%3A 100 critical::"
+        ),
+        "{first}"
+    );
+    let source = std::fs::read_to_string("examples/shopsense-ifa.toml").unwrap();
+    let line = 1 + source.lines().position(|l| l.starts_with("decisions = ")).unwrap();
+    assert!(
+        out.lines().any(|l| l.starts_with(&format!(
+            "::error file=examples/shopsense-ifa.toml,line={line},col=1,title=DI-ELIGIBILITY "
+        ))),
+        "{out}"
+    );
+    // One command per line: no message can break out of its annotation.
+    assert!(out.lines().all(|l| l.starts_with("::")));
+}
+
+#[test]
+fn junit_has_a_case_per_deal_and_scenario_failing_over_the_threshold() {
+    let (out, code) = run(&[
+        "assess",
+        "examples/shopsense-ifa.toml",
+        "examples/research-aggregated.toml",
+        "--format",
+        "junit",
+        "--fail-on",
+        "high",
+        "--gate-scenarios",
+    ]);
+    assert_eq!(code, 1);
+    let mut reader = quick_xml::Reader::from_str(&out);
+    let (mut cases, mut failures) = (Vec::new(), 0);
+    let mut current = String::new();
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            quick_xml::events::Event::Start(e) if e.name().as_ref() == "testcase" => {
+                let attr = |name: &str| {
+                    e.attributes()
+                        .flatten()
+                        .find(|a| a.key.as_ref() == name)
+                        .map(|a| a.value.to_string())
+                        .unwrap()
+                };
+                current = format!("{} {}", attr("classname"), attr("name"));
+                cases.push(current.clone());
+            }
+            quick_xml::events::Event::Start(e) if e.name().as_ref() == "failure" => {
+                failures += 1;
+                assert!(!current.contains("research"), "the low deal fails: {current}");
+            }
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!(
+        cases,
+        [
+            "examples/shopsense-ifa.toml deal",
+            "examples/shopsense-ifa.toml scenario exclude-pharmacy-alcohol",
+            "examples/shopsense-ifa.toml scenario grocer-sends-offers",
+            "examples/shopsense-ifa.toml scenario small-pilot",
+            "examples/research-aggregated.toml deal",
+        ]
+    );
+    // The deal and its three scenarios (critical, high, critical) fail; research passes.
+    assert_eq!(failures, 4);
+    assert!(out.contains("<testsuites name=\"dealrisk\" tests=\"5\" failures=\"4\" errors=\"0\">"));
+}
+
+#[test]
+fn scenarios_count_toward_the_threshold_only_when_asked() {
+    // The clean-room deal (medium) with a scenario that hands over a full copy instead.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("deal.toml");
+    let text = std::fs::read_to_string("examples/grocer-brand-cleanroom.toml").unwrap()
+        + "\n[[scenarios]]\nname = \"full-copy\"\ntitle = \"Send a full copy\"\nset = { \"transfer.mode\" = \"full-copy\", \"datasets[0].form\" = \"identified\" }\n";
+    std::fs::write(&file, text).unwrap();
+    let file = file.display().to_string();
+    let gate = |extra: &[&str]| {
+        let out = dealrisk()
+            .args(["assess", &file, "--quiet", "--fail-on", "high"])
+            .args(extra)
+            .output()
+            .unwrap();
+        (out.status.code().unwrap(), String::from_utf8(out.stderr).unwrap())
+    };
+    assert_eq!(gate(&[]).0, 0);
+    let (code, decision) = gate(&["--gate-scenarios"]);
+    assert_eq!(code, 1);
+    assert!(decision.contains("(scenario `full-copy`: "), "{decision}");
+}
