@@ -8,19 +8,48 @@ use std::path::{Path, PathBuf};
 
 /// The deal files named on the command line: files as given, folders searched recursively
 /// for `*.toml`, each folder's files in path order.
-pub fn deal_files(inputs: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
+pub struct DealFiles {
+    pub deals: Vec<PathBuf>,
+    /// Waiver files met in a folder and not passed with `--waivers`: not deals, so skipped.
+    pub skipped_waivers: Vec<PathBuf>,
+}
+
+/// Files given as other inputs (`waivers`) are not deals; nor is any waiver file met in a
+/// folder, since a team keeps its waivers beside its deals.
+pub fn deal_files(inputs: &[PathBuf], waivers: &[PathBuf]) -> DealFiles {
+    let waivers: Vec<PathBuf> = waivers.iter().filter_map(|p| p.canonicalize().ok()).collect();
+    let mut out = DealFiles {
+        deals: Vec::new(),
+        skipped_waivers: Vec::new(),
+    };
     for input in inputs {
         if input.is_dir() {
             let mut found = Vec::new();
             collect(input, &mut found);
             found.sort();
-            out.extend(found);
+            for file in found {
+                if file.canonicalize().is_ok_and(|c| waivers.contains(&c)) {
+                    continue;
+                }
+                if is_waiver_file(&file) {
+                    out.skipped_waivers.push(file);
+                } else {
+                    out.deals.push(file);
+                }
+            }
         } else {
-            out.push(input.clone());
+            out.deals.push(input.clone());
         }
     }
     out
+}
+
+/// A TOML file whose only table is `[[waiver]]`.
+fn is_waiver_file(path: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return false;
+    };
+    text.contains("[[waiver]]") && toml::from_str::<toml::Table>(&text).is_ok_and(|t| t.keys().all(|k| k == "waiver"))
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -83,7 +112,7 @@ impl Threshold {
         let by_band = self
             .fail_on
             .as_deref()
-            .is_some_and(|f| band_rank(pack, &score.band) >= band_rank(pack, f));
+            .is_some_and(|f| pack.band_rank(&score.band) >= pack.band_rank(f));
         let by_score = self.max_score.is_some_and(|m| score.score > m);
         by_band || by_score
     }
@@ -133,7 +162,7 @@ impl Threshold {
     /// With a threshold, findings over it are errors; without one, findings whose band alone is
     /// in the pack's top two bands are. Findings in the lowest band are notes.
     pub fn level(&self, finding: &Finding, pack: &RulePack) -> Level {
-        let rank = band_rank(pack, &finding.alone.band);
+        let rank = pack.band_rank(&finding.alone.band);
         let error = if self.is_set() {
             self.exceeded_by_finding(finding, pack)
         } else {
@@ -175,8 +204,4 @@ impl Threshold {
             )
         }
     }
-}
-
-fn band_rank(pack: &RulePack, band: &str) -> usize {
-    pack.scoring.bands.iter().position(|b| b.id == band).unwrap_or(0)
 }

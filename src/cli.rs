@@ -1,8 +1,10 @@
 //! Command-line arguments and the `run` that carries out a command; `main` only maps its
 //! outcome to an exit code.
 
+use crate::baseline::Baseline;
 use crate::pack::RulePack;
 use crate::report::Report;
+use crate::waiver::{Notice, Waivers};
 use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write as _;
@@ -105,6 +107,27 @@ pub struct AssessArgs {
     /// Exit 1 if any deal's residual score is above this.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100))]
     pub max_score: Option<u32>,
+
+    /// Waiver file(s): accepted risks, each with rule, reason, owner and expiry (docs/waivers.md).
+    ///
+    /// Waived findings stay in the report, marked, and stop counting toward the thresholds.
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Vec<PathBuf>,
+
+    /// The date waivers are judged on, instead of today (YYYY-MM-DD).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<chrono::NaiveDate>,
+
+    /// Expired and unused waivers are errors (exit 2), not warnings.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// A JSON report saved earlier: show and gate only on what is new or worse since then.
+    ///
+    /// New findings, higher residual risk, a worse band; a deal with nothing new or worse
+    /// does not exceed the thresholds.
+    #[arg(long, value_name = "REPORT.json")]
+    pub baseline: Option<PathBuf>,
 
     /// Judge the deals' scenarios against --fail-on and --max-score too.
     #[arg(long)]
@@ -257,9 +280,23 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
 }
 
 fn assess(args: &AssessArgs) -> Result<Outcome> {
-    let files = crate::batch::deal_files(&args.deals);
+    let found = crate::batch::deal_files(&args.deals, &args.waivers);
+    for skipped in &found.skipped_waivers {
+        eprintln!(
+            "note: {} is a waiver file, not a deal: skipped (pass it with --waivers to apply it)",
+            skipped.display()
+        );
+    }
+    let files = found.deals;
     if let Some(output) = &args.output {
-        crate::output::refuse_inputs(output, files.iter().chain(&args.rules))?;
+        crate::output::refuse_inputs(
+            output,
+            files
+                .iter()
+                .chain(&args.rules)
+                .chain(&args.waivers)
+                .chain(&args.baseline),
+        )?;
     }
     let pack = RulePack::load(&args.rules)?;
     let threshold = crate::batch::Threshold {
@@ -268,6 +305,13 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
         scenarios: args.gate_scenarios,
     };
     threshold.check(&pack)?;
+    let today = args.today.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let mut waivers = if args.waivers.is_empty() {
+        Waivers::none(today)
+    } else {
+        Waivers::load(&args.waivers, &pack, today)?
+    };
+    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
     let mut reports: Vec<Report> = Vec::new();
     let mut failed = 0;
     for path in files {
@@ -275,12 +319,25 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
             crate::whatif::report(&path.display().to_string(), &loaded, &pack, args.scenario.as_deref())
         });
         match assessed {
-            Ok(report) => reports.push(report),
+            Ok(mut report) => {
+                waivers.apply(&mut report, &pack);
+                if let Some(baseline) = &baseline {
+                    baseline.compare(&mut report, &pack);
+                }
+                reports.push(report);
+            }
             Err(e) => {
                 failed += 1;
                 eprintln!("error: {e:#}");
             }
         }
+    }
+    let mut stale = 0;
+    for (waiver, notice) in waivers.notices() {
+        let error = args.strict && notice != Notice::ExpiresSoon;
+        stale += usize::from(error);
+        let kind = if error { "error" } else { "warning" };
+        eprintln!("{kind}: {}", waivers.describe(waiver, &notice));
     }
     let stdout = match args.format {
         Format::Table if args.quiet => crate::render::summary::render(&reports),
@@ -298,13 +355,16 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
     if threshold.is_set() {
         eprintln!("{}", threshold.decision(&reports, &pack));
     }
-    let code = match (failed, exceeded) {
+    if failed > 0 {
+        eprintln!("error: {failed} deal file(s) could not be assessed");
+    }
+    if stale > 0 {
+        eprintln!("error: {stale} waiver(s) expired or unused (--strict)");
+    }
+    let code = match (failed + stale, exceeded) {
         (0, false) => 0,
         (0, true) => 1,
-        _ => {
-            eprintln!("error: {failed} deal file(s) could not be assessed");
-            2
-        }
+        _ => 2,
     };
     match &args.output {
         Some(output) => {

@@ -5,6 +5,7 @@
 //! into a `report::Report` → `render` prints it in the chosen format.
 
 pub mod assess;
+pub mod baseline;
 pub mod batch;
 pub mod cli;
 pub mod condition;
@@ -22,4 +23,5 @@ pub mod paths;
 pub mod render;
 pub mod report;
 pub mod score;
+pub mod waiver;
 pub mod whatif;

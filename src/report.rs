@@ -111,7 +111,7 @@ pub struct PartySummary {
     pub jurisdictions: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct Score {
     /// 0 to 100, rounded to a whole number; the band is read from it.
     pub score: u32,

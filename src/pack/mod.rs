@@ -79,6 +79,11 @@ impl RulePack {
             .map_or(4, |w| w.severity)
     }
 
+    /// Rank of a band, lowest first; a name the pack lacks ranks lowest.
+    pub fn band_rank(&self, band: &str) -> usize {
+        self.scoring.bands.iter().position(|b| b.id == band).unwrap_or(0)
+    }
+
     /// Rank of a consent level on the ladder; unknown or unlisted ranks as the weakest.
     pub fn consent_rank(&self, level: &str) -> i64 {
         self.scoring

@@ -5,7 +5,7 @@
 use crate::report::Report;
 use anyhow::Result;
 
-const HEADER: [&str; 16] = [
+const HEADER: [&str; 21] = [
     "file",
     "deal",
     "rule",
@@ -22,6 +22,11 @@ const HEADER: [&str; 16] = [
     "points",
     "covered_by",
     "paths",
+    "waived",
+    "waiver_reason",
+    "waiver_owner",
+    "waiver_expires",
+    "baseline",
 ];
 
 /// A cell a spreadsheet will show as text, never evaluate.
@@ -36,7 +41,7 @@ pub fn render(reports: &[Report]) -> Result<String> {
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(HEADER)?;
     for r in reports {
-        for f in &r.findings {
+        for f in r.reported_findings() {
             let paths: Vec<&str> = f.why.iter().map(|c| c.path.as_str()).collect();
             let row = [
                 r.file.clone(),
@@ -55,6 +60,11 @@ pub fn render(reports: &[Report]) -> Result<String> {
                 f.points.to_string(),
                 f.covered_by.clone().unwrap_or_default(),
                 paths.join(";"),
+                f.waived.is_some().to_string(),
+                f.waived.as_ref().map(|w| w.reason.clone()).unwrap_or_default(),
+                f.waived.as_ref().map(|w| w.owner.clone()).unwrap_or_default(),
+                f.waived.as_ref().map(|w| w.expires.clone()).unwrap_or_default(),
+                f.baseline.clone().unwrap_or_default(),
             ];
             out.write_record(row.iter().map(|c| neutralise(c)))?;
         }

@@ -167,11 +167,20 @@ fn one(out: &mut String, r: &Report) {
         );
     }
 
+    for line in [super::waived_line(r), super::baseline_line(r)].into_iter().flatten() {
+        let _ = writeln!(out, "<p>{}</p>", esc(&line));
+    }
+
     let _ = writeln!(out, "<h2>Top risks</h2>\n<ol>");
-    for f in r.findings.iter().filter(|f| f.covered_by.is_none()).take(TOP) {
+    for f in r.reported_findings().filter(|f| f.covered_by.is_none()).take(TOP) {
+        let notes: String = [f.waived.as_ref().map(super::waiver_note), super::baseline_note(f, r)]
+            .into_iter()
+            .flatten()
+            .map(|n| format!("<br><em>{}</em>", esc(&n)))
+            .collect();
         let _ = writeln!(
             out,
-            "<li><strong>{}</strong> <span class=\"muted\">({}, {}, risk {} of 16)</span><br>Why: {}<br>Harms: {}<br>Do: {}</li>",
+            "<li><strong>{}</strong> <span class=\"muted\">({}, {}, risk {} of 16)</span><br>Why: {}<br>Harms: {}<br>Do: {}{notes}</li>",
             esc(&f.title),
             esc(&f.rule),
             esc(&f.area),

@@ -1,7 +1,7 @@
 //! `--format markdown`: the report as a Markdown document to paste into a board paper or a
 //! CI job summary. Deal text is escaped; the numbers are the report's, never recomputed.
 
-use super::clean;
+use super::{baseline_line, baseline_note, clean, waived_line, waiver_note};
 use crate::report::{Finding, Report};
 use std::fmt::Write as _;
 
@@ -93,18 +93,20 @@ fn one(out: &mut String, r: &Report) {
     for flag in &r.flags {
         let _ = writeln!(out, "> **{}** (raised by {})\n", md(&flag.flag), flag.rule);
     }
+    for line in [waived_line(r), baseline_line(r)].into_iter().flatten() {
+        let _ = writeln!(out, "> {}\n", md(&line));
+    }
 
     let _ = writeln!(out, "## Top risks\n");
     for (i, f) in r
-        .findings
-        .iter()
+        .reported_findings()
         .filter(|f| f.covered_by.is_none())
         .take(TOP)
         .enumerate()
     {
         let _ = writeln!(
             out,
-            "{}. **{}** ({}; {}; risk {}). *Why:* {}. *Harms:* {}. *Do:* {}",
+            "{}. **{}** ({}; {}; risk {}). *Why:* {}. *Harms:* {}. *Do:* {}{}",
             i + 1,
             md(&f.title),
             f.rule,
@@ -112,7 +114,8 @@ fn one(out: &mut String, r: &Report) {
             f.residual_risk,
             md(&f.message),
             md(&harms(f)),
-            md(&f.recommendation)
+            md(&f.recommendation),
+            notes(f, r)
         );
     }
 
@@ -247,7 +250,7 @@ fn one(out: &mut String, r: &Report) {
         out,
         "| # | rule | area | risk | points | finding | do |\n|---:|---|---|---:|---:|---|---|"
     );
-    for (i, f) in r.findings.iter().enumerate() {
+    for (i, f) in r.reported_findings().enumerate() {
         let points = if f.covered_by.is_some() {
             "-".to_string()
         } else {
@@ -255,7 +258,7 @@ fn one(out: &mut String, r: &Report) {
         };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {}: {} | {} |",
+            "| {} | {} | {} | {} | {} | {}: {}{} | {} |",
             i + 1,
             f.rule,
             f.area,
@@ -263,6 +266,7 @@ fn one(out: &mut String, r: &Report) {
             points,
             md(&f.title),
             md(&f.message),
+            notes(f, r),
             md(&f.recommendation)
         );
     }
@@ -283,6 +287,15 @@ fn one(out: &mut String, r: &Report) {
             let _ = writeln!(out, "| `{}` | {} | {} |", q.path, q.read_by.join(", "), fired);
         }
     }
+}
+
+/// A finding's waiver and baseline state, as a Markdown suffix.
+fn notes(f: &Finding, r: &Report) -> String {
+    [f.waived.as_ref().map(waiver_note), baseline_note(f, r)]
+        .into_iter()
+        .flatten()
+        .map(|n| format!(" **{}**", md(&n)))
+        .collect()
 }
 
 #[cfg(test)]

@@ -15,3 +15,68 @@ pub mod worksheet;
 pub fn clean(text: &str) -> String {
     text.chars().filter(|c| !c.is_control() || *c == '\n').collect()
 }
+
+use crate::report::{Finding, Report, Waived};
+
+/// The report's waivers in one sentence, if any finding is waived.
+pub fn waived_line(r: &Report) -> Option<String> {
+    r.waived.as_ref().map(|w| {
+        format!(
+            "{} finding(s) waived as accepted risks: without them the deal scores {} ({}), which the thresholds read.",
+            w.findings, w.residual.score, w.residual.band
+        )
+    })
+}
+
+/// One waiver as a finding shows it.
+pub fn waiver_note(w: &Waived) -> String {
+    format!(
+        "waived until {} by {}: {} ({})",
+        w.expires,
+        clean(&w.owner),
+        clean(&w.reason),
+        w.source
+    )
+}
+
+/// What changed since the baseline report, in one sentence.
+pub fn baseline_line(r: &Report) -> Option<String> {
+    let b = r.baseline.as_ref()?;
+    let Some(before) = &b.before else {
+        return Some("Not in the baseline: every finding is new.".to_string());
+    };
+    let mut parts = vec![format!("{} new", b.new.len()), format!("{} worse", b.worse.len())];
+    parts.push(format!("{} resolved", b.resolved.len()));
+    let band = if b.band_crossed {
+        format!("; band crossed from {} to {}", before.band, r.residual.band)
+    } else {
+        String::new()
+    };
+    let shown = if b.is_worse() {
+        "only the new and worse findings are shown"
+    } else {
+        "nothing new or worse, so no finding is shown"
+    };
+    Some(format!(
+        "Since the baseline (then {} {}): {}{band}; {shown}.",
+        before.score,
+        before.band,
+        parts.join(", ")
+    ))
+}
+
+/// A finding's baseline state in words, when it has one worth telling.
+pub fn baseline_note(f: &Finding, r: &Report) -> Option<String> {
+    match f.baseline.as_deref()? {
+        "new" => Some("new since the baseline".to_string()),
+        "worse" => {
+            let before = r
+                .baseline
+                .as_ref()
+                .and_then(|b| b.worse.iter().find(|w| w.rule == f.rule))
+                .map_or(0, |w| w.before);
+            Some(format!("worse since the baseline (residual risk was {before})"))
+        }
+        _ => None,
+    }
+}

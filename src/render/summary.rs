@@ -9,17 +9,35 @@ pub fn render(reports: &[Report]) -> String {
 
 fn line(r: &Report) -> String {
     let blocking = r.findings.iter().filter(|f| f.blocking).count();
-    let top = r.findings.first().map_or("no findings".to_string(), |f| {
-        format!("top: {} {}", f.rule, clean(&f.title))
-    });
+    let none = if r.baseline.is_some() {
+        "nothing new or worse"
+    } else {
+        "no findings"
+    };
+    let top = r
+        .reported_findings()
+        .next()
+        .map_or(none.to_string(), |f| format!("top: {} {}", f.rule, clean(&f.title)));
+    let mut counts = format!("{} findings, {} blocking", r.findings.len(), blocking);
+    if let Some(w) = &r.waived {
+        counts.push_str(&format!(
+            ", {} waived ({} {} without them)",
+            w.findings, w.residual.score, w.residual.band
+        ));
+    }
+    if let Some(b) = &r.baseline {
+        counts.push_str(&format!(
+            ", {} new, {} worse since the baseline",
+            b.new.len(),
+            b.worse.len()
+        ));
+    }
     format!(
-        "{}\t{} {}\t{}\t{} findings, {} blocking\t{}\n",
+        "{}\t{} {}\t{}\t{counts}\t{}\n",
         clean(&r.file),
         r.residual.score,
         r.residual.band,
         r.verdict,
-        r.findings.len(),
-        blocking,
         top
     )
 }

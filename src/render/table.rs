@@ -2,7 +2,7 @@
 //! carries the verdict, the score by area and the findings in one line each; the detail of
 //! every finding and the open questions follow. Fits the terminal, or 100 columns when piped.
 
-use super::clean;
+use super::{baseline_line, baseline_note, clean, waived_line, waiver_note};
 use crate::report::{Finding, Report};
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use std::fmt::Write as _;
@@ -22,18 +22,29 @@ pub fn render(reports: &[Report]) -> String {
                 .cmp(&a.residual.score)
                 .then_with(|| a.file.cmp(&b.file))
         });
-        let mut t = table(&["deal", "score", "verdict", "top finding"], width);
+        let any_waived = reports.iter().any(|r| r.waived.is_some());
+        let mut header = vec!["deal", "score", "verdict", "top finding"];
+        if any_waived {
+            header.push("waived");
+        }
+        let mut t = table(&header, width);
         for r in order {
             let top = r
-                .findings
-                .first()
+                .reported_findings()
+                .next()
                 .map_or("-".to_string(), |f| format!("{} {}", f.rule, clean(&f.title)));
-            t.add_row(vec![
+            let mut row = vec![
                 clean(&r.file),
                 format!("{} {}", r.residual.score, r.residual.band),
                 r.verdict.clone(),
                 top,
-            ]);
+            ];
+            if any_waived {
+                row.push(r.waived.as_ref().map_or("-".to_string(), |w| {
+                    format!("{} ({} {} without)", w.findings, w.residual.score, w.residual.band)
+                }));
+            }
+            t.add_row(row);
         }
         let _ = writeln!(out, "{t}\n");
     }
@@ -125,6 +136,9 @@ fn one(out: &mut String, r: &Report, width: u16) {
         );
     }
     wrap(out, "", &r.advice, 0, width);
+    for line in [waived_line(r), baseline_line(r)].into_iter().flatten() {
+        wrap(out, "", &line, 0, width);
+    }
 
     let _ = writeln!(out, "\nScore by area");
     let mut areas = table(&["area", "points", "findings", "blocking"], width);
@@ -165,7 +179,7 @@ fn one(out: &mut String, r: &Report, width: u16) {
         "\nFindings, highest residual risk first (risk = likelihood x severity, 1 to 16)"
     );
     let mut findings = table(&["#", "rule", "risk", "points", "finding"], width);
-    for (i, f) in r.findings.iter().enumerate() {
+    for (i, f) in r.reported_findings().enumerate() {
         let points = if f.covered_by.is_some() {
             "-".to_string()
         } else {
@@ -174,6 +188,12 @@ fn one(out: &mut String, r: &Report, width: u16) {
         let mut title = clean(&f.title);
         if f.blocking {
             title.push_str(" (BLOCKING)");
+        }
+        if f.waived.is_some() {
+            title.push_str(" (WAIVED)");
+        }
+        if let Some(state) = &f.baseline {
+            title.push_str(&format!(" ({})", state.to_uppercase()));
         }
         findings.add_row(vec![(i + 1).to_string(), f.rule.clone(), risk_cell(f), points, title]);
     }
@@ -259,8 +279,12 @@ fn one(out: &mut String, r: &Report, width: u16) {
     }
 
     let _ = writeln!(out, "\nWhy each finding fired, and what to do");
-    for (i, f) in r.findings.iter().enumerate() {
+    for (i, f) in r.reported_findings().enumerate() {
         details(out, i + 1, f, width);
+        let notes = [f.waived.as_ref().map(waiver_note), baseline_note(f, r)];
+        for note in notes.into_iter().flatten() {
+            wrap(out, "    ", &note, 4, width);
+        }
     }
 
     if r.open_questions.is_empty() {
