@@ -120,3 +120,27 @@ fn rules_lint_passes_the_default_pack_and_reports_every_problem_of_a_bad_one() {
         "{err}"
     );
 }
+
+#[test]
+fn rules_lint_finds_conditions_that_can_never_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "[[rule]]\nid = \"C-UNREACHABLE\"\nname = \"x\"\ntitle = \"X\"\nfires_when = \"x\"\narea = \"purpose-drift\"\n\
+                problem = \"appropriation\"\nseverity = 2\nlikelihood = 2\n\
+                when = \"deal.transfer.mode == 'full_copy' && deal.datasets.exists(d, 'pharmacie' in d.categories)\"\n\
+                because = []\nrationale = \"r\"\nrecommendation = \"r\"\nreferences = [\"ref\"]\n";
+    std::fs::write(dir.path().join("client.toml"), text).unwrap();
+    let out = dealrisk().args(["rules", "lint"]).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("2 problem(s)"), "{err}");
+    assert!(
+        err.contains(
+            "client.toml:10:31 (field `rule[0].when`): rule `C-UNREACHABLE`: `transfer.mode` never holds `full_copy`, so this test never matches and cannot make the rule fire; did you mean `full-copy`?"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("`datasets[].categories` never holds `pharmacie`") && err.contains("did you mean `pharmacy`?"),
+        "{err}"
+    );
+}

@@ -3,6 +3,7 @@
 
 mod expr;
 pub mod model;
+mod reach;
 mod validate;
 
 use anyhow::{Context as _, Result, bail};

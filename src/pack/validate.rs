@@ -53,6 +53,11 @@ struct Problems<'a> {
 
 impl Problems<'_> {
     fn at(&mut self, section: &'static str, id: &str, field: &str, message: String) {
+        self.at_text(section, id, field, None, message);
+    }
+
+    /// Like `at`, pointing at `needle` within the field's value when it is written there.
+    fn at_text(&mut self, section: &'static str, id: &str, field: &str, needle: Option<&str>, message: String) {
         let file = self
             .pack
             .origins
@@ -60,7 +65,12 @@ impl Problems<'_> {
             .cloned()
             .unwrap_or_default();
         let text = self.pack.sources.get(&file).map_or("", String::as_str);
-        let span = find_field(text, id, field).or_else(|| find_record(text, id));
+        let mut span = find_field(text, id, field).or_else(|| find_record(text, id));
+        if let (Some(field_span), Some(needle)) = (&span, needle)
+            && let Some(i) = text.get(field_span.clone()).and_then(|v| v.find(needle))
+        {
+            span = Some(field_span.start + i..field_span.start + i + needle.len());
+        }
         self.found.push(at_span(Path::new(&file), text, span, &message));
     }
 
@@ -297,6 +307,38 @@ pub fn check(pack: &RulePack) -> Result<()> {
                 format!("category `{}` needs a rationale and references", c.id),
             );
         }
+    }
+
+    let domains = super::reach::Domains::of(pack);
+    let mut literals = |section: &'static str, id: &str, field: &str, expr: Option<&super::Expr>| {
+        for (literal, problem) in expr.map(|e| domains.check(e)).unwrap_or_default() {
+            let needle = format!("'{literal}'");
+            p.at_text(
+                section,
+                id,
+                field,
+                Some(&needle),
+                format!("{section} `{id}`: {problem}"),
+            );
+        }
+    };
+    for r in pack.rules.values() {
+        literals("rule", &r.id, "when", Some(&r.when));
+        literals("rule", &r.id, "message", r.message.as_ref());
+        for (field, level) in [("severity", &r.severity), ("likelihood", &r.likelihood)] {
+            if let super::LevelSpec::Computed(e) = level {
+                literals("rule", &r.id, field, Some(e));
+            }
+        }
+    }
+    for i in pack.inferences.values() {
+        literals("inference", &i.id, "when", i.when.as_ref());
+    }
+    for d in pack.drift_modifiers.values() {
+        literals("drift_modifier", &d.id, "when", Some(&d.when));
+    }
+    for m in pack.mitigations.values() {
+        literals("mitigation", &m.id, "implied_by", m.implied_by.as_ref());
     }
 
     if p.found.is_empty() {
