@@ -52,6 +52,19 @@ pub enum RulesCommand {
         #[arg(value_name = "DIR")]
         dir: Option<PathBuf>,
     },
+    /// Run a pack's test cases (its `tests/` folder) and report rule coverage.
+    ///
+    /// Exit 1 if a case fails or coverage is under --min-coverage.
+    Test {
+        /// The pack to test, loaded over the default pack; without it, the default pack.
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+
+        /// Exit 1 when fewer than this percentage of the pack's rules have both a case where
+        /// they fire and one where they stay silent.
+        #[arg(long, value_name = "PERCENT", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=100))]
+        min_coverage: u32,
+    },
     /// List every rule with its id, area, severity and title.
     List {
         /// Add a rule pack (a folder of *.toml rule files), as for `assess`.
@@ -250,6 +263,20 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
                 pack.mitigations.len()
             )
             .into())
+        }
+        Command::Rules(RulesCommand::Test { dir, min_coverage }) => {
+            let pack = RulePack::load(dir.as_slice())?;
+            let outcome = crate::rules_test::run(dir.as_deref(), &pack)?;
+            let mut stdout = crate::rules_test::render(&outcome);
+            let under = outcome.coverage < *min_coverage;
+            if under {
+                stdout.push_str(&format!(
+                    "coverage {}% is under --min-coverage {min_coverage}%\n",
+                    outcome.coverage
+                ));
+            }
+            let code = u8::from(!outcome.failures.is_empty() || under);
+            Ok(Outcome { stdout, code })
         }
         Command::Completions { shell } => {
             let mut out = Vec::new();

@@ -2,7 +2,7 @@
 //! sector and mitigation it names must exist in the pack. All problems are reported at once,
 //! each at its line and column with the nearest valid id.
 
-use crate::deal::{Deal, Text};
+use crate::deal::{Deal, Scenario, Text};
 use crate::diagnostic::{at_span, nearest, parse_toml};
 use crate::pack::RulePack;
 use anyhow::{Context as _, Result, bail};
@@ -26,6 +26,11 @@ pub fn load(path: &Path, pack: &RulePack) -> Result<Loaded> {
         );
         anyhow::anyhow!("{}:{line}:{column}: the deal file is not valid UTF-8", path.display())
     })?;
+    load_source(path, source, pack)
+}
+
+/// Reads a deal from its text; `path` names it in messages.
+pub fn load_source(path: &Path, source: String, pack: &RulePack) -> Result<Loaded> {
     let mut deal: Deal = parse_toml(path, &source)?;
     resolve_fideslang(&mut deal, pack);
     check(path, &source, &deal, pack)?;
@@ -71,21 +76,29 @@ fn scenarios(path: &Path, source: &str, deal: &Deal, pack: &RulePack) -> Result<
             ));
         }
         names.push(name);
-        let set = scenario.set.iter().map(|(k, v)| (k, v.get_ref()));
-        let (mut variant, text) = crate::overlay::apply(deal, set, &scenario.mitigations).map_err(|e| {
-            let span = scenario
-                .set
-                .iter()
-                .find(|(k, _)| e.to_string().contains(&format!("`{k}`")))
-                .map_or(scenario.name.span(), |(_, v)| v.span());
-            anyhow::anyhow!(at_span(path, source, Some(span), &format!("scenario `{name}`: {e:#}")))
-        })?;
-        resolve_fideslang(&mut variant, pack);
-        let label = format!("{} (scenario `{name}` applied)", path.display());
-        check(Path::new(&label), &text, &variant, pack)?;
+        let variant = apply(path, source, deal, scenario, pack, "scenario")?;
         out.push(variant);
     }
     Ok(out)
+}
+
+/// The deal with a scenario's changes applied and checked; `path` and `source` are the file
+/// the scenario is written in, where a bad path or value is reported.
+pub fn apply(path: &Path, source: &str, deal: &Deal, scenario: &Scenario, pack: &RulePack, what: &str) -> Result<Deal> {
+    let name = scenario.name.get_ref();
+    let set = scenario.set.iter().map(|(k, v)| (k, v.get_ref()));
+    let (mut variant, text) = crate::overlay::apply(deal, set, &scenario.mitigations).map_err(|e| {
+        let span = scenario
+            .set
+            .iter()
+            .find(|(k, _)| e.to_string().contains(&format!("`{k}`")))
+            .map_or(scenario.name.span(), |(_, v)| v.span());
+        anyhow::anyhow!(at_span(path, source, Some(span), &format!("{what} `{name}`: {e:#}")))
+    })?;
+    resolve_fideslang(&mut variant, pack);
+    let label = format!("{} ({what} `{name}` applied)", path.display());
+    check(Path::new(&label), &text, &variant, pack)?;
+    Ok(variant)
 }
 
 fn check(path: &Path, source: &str, deal: &Deal, pack: &RulePack) -> Result<()> {

@@ -22,6 +22,7 @@ pub mod pack;
 pub mod paths;
 pub mod render;
 pub mod report;
+pub mod rules_test;
 pub mod score;
 pub mod waiver;
 pub mod whatif;

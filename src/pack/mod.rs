@@ -14,6 +14,9 @@ use std::path::{Path, PathBuf};
 pub use expr::{ENV, Expr};
 pub use model::*;
 
+/// The folder of a pack that holds its test cases.
+pub const TESTS_DIR: &str = "tests";
+
 /// The default pack, compiled into the binary so dealrisk works from any directory.
 static DEFAULT_PACK: Dir = include_dir!("$CARGO_MANIFEST_DIR/rules");
 
@@ -94,6 +97,15 @@ impl RulePack {
             .map_or(0, |i| i as i64)
     }
 
+    /// The file a finding id (a rule, or a category's finding) was read from.
+    pub fn origin_of_finding(&self, id: &str) -> Option<&str> {
+        let key = match self.categories.values().find(|c| c.rule == id) {
+            Some(c) => ("category", c.id.clone()),
+            None => ("rule", id.to_string()),
+        };
+        self.origins.get(&key).map(String::as_str)
+    }
+
     /// Every rule id the pack can report: rules and the findings of sensitive categories.
     pub fn finding_ids(&self) -> impl Iterator<Item = &str> {
         self.rules
@@ -101,6 +113,21 @@ impl RulePack {
             .map(String::as_str)
             .chain(self.categories.values().map(|c| c.rule.as_str()))
     }
+}
+
+/// The default pack's test cases (`rules/tests/*.toml`, embedded): (name, text) in name order.
+pub fn default_tests() -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = DEFAULT_PACK
+        .get_dir(TESTS_DIR)
+        .map(|d| {
+            d.files()
+                .filter(|f| f.path().extension().is_some_and(|e| e == "toml"))
+                .filter_map(|f| Some((format!("rules/{}", f.path().display()), f.contents_utf8()?.to_string())))
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
 }
 
 fn collect_embedded(dir: &'static Dir<'static>, out: &mut Vec<(String, String)>) {
@@ -112,12 +139,17 @@ fn collect_embedded(dir: &'static Dir<'static>, out: &mut Vec<(String, String)>)
             out.push((path.display().to_string(), text.to_string()));
         }
     }
-    for sub in dir.dirs() {
+    for sub in dir.dirs().filter(|d| !is_tests_dir(d.path())) {
         collect_embedded(sub, out);
     }
 }
 
-/// The `*.toml` files under `dir`, recursively, in a stable order.
+/// A pack's `tests/` folder holds its test cases (`dealrisk rules test`), not rules.
+fn is_tests_dir(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == TESTS_DIR)
+}
+
+/// The `*.toml` files under `dir`, recursively, in a stable order (`tests/` excluded).
 fn toml_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let meta = std::fs::metadata(dir).with_context(|| format!("cannot read rule pack {}", dir.display()))?;
     if !meta.is_dir() {
@@ -135,7 +167,9 @@ fn toml_files(dir: &Path) -> Result<Vec<PathBuf>> {
                 .with_context(|| format!("cannot read rule pack {}", d.display()))?
                 .path();
             if path.is_dir() {
-                pending.push(path);
+                if !is_tests_dir(&path) {
+                    pending.push(path);
+                }
             } else if path.extension().is_some_and(|e| e == "toml") {
                 files.push(path);
             }
