@@ -5,8 +5,10 @@ use crate::baseline::Baseline;
 use crate::pack::RulePack;
 use crate::report::Report;
 use crate::waiver::{Notice, Waivers};
+use crate::whatif::WhatIf;
 use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
+use rayon::prelude::*;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -141,6 +143,13 @@ pub struct AssessArgs {
     /// does not exceed the thresholds.
     #[arg(long, value_name = "REPORT.json")]
     pub baseline: Option<PathBuf>,
+
+    /// Leave out the mitigation leverage, the open questions' answers and the verdict change
+    /// (they re-assess each deal dozens of times); scenarios are still compared.
+    ///
+    /// Implied by --quiet and by the csv, sarif, github and junit formats, which do not show them.
+    #[arg(long)]
+    pub no_what_if: bool,
 
     /// Judge the deals' scenarios against --fail-on and --max-score too.
     #[arg(long)]
@@ -341,10 +350,31 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
     let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
     let mut reports: Vec<Report> = Vec::new();
     let mut failed = 0;
-    for path in files {
-        let assessed = crate::deal_check::load(&path, &pack).and_then(|loaded| {
-            crate::whatif::report(&path.display().to_string(), &loaded, &pack, args.scenario.as_deref())
-        });
+    let shows_what_if = !args.quiet
+        && matches!(
+            args.format,
+            Format::Table | Format::Json | Format::Markdown | Format::Html | Format::Worksheet
+        );
+    let what_if = if shows_what_if && !args.no_what_if {
+        WhatIf::Full
+    } else {
+        WhatIf::ScenariosOnly
+    };
+    // Deals are independent: assessed on every core, reported in the order given.
+    let assessed: Vec<Result<Report>> = files
+        .par_iter()
+        .map(|path| {
+            let loaded = crate::deal_check::load(path, &pack)?;
+            crate::whatif::report(
+                &path.display().to_string(),
+                &loaded,
+                &pack,
+                args.scenario.as_deref(),
+                what_if,
+            )
+        })
+        .collect();
+    for assessed in assessed {
         match assessed {
             Ok(mut report) => {
                 waivers.apply(&mut report, &pack);

@@ -16,8 +16,17 @@ const MOST_COMBINED: usize = 4;
 /// Only the mitigations that remove most points on their own are combined.
 const CANDIDATES: usize = 8;
 
+/// How much what-if analysis a report gets: scenarios are always compared (one assessment
+/// each); leverage, open-question answers and the verdict change re-assess the deal dozens of
+/// times and are left out where the output does not show them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WhatIf {
+    Full,
+    ScenariosOnly,
+}
+
 /// The report of the deal (or of one of its scenarios) with the what-if sections filled in.
-pub fn report(file: &str, loaded: &Loaded, pack: &RulePack, scenario: Option<&str>) -> Result<Report> {
+pub fn report(file: &str, loaded: &Loaded, pack: &RulePack, scenario: Option<&str>, what_if: WhatIf) -> Result<Report> {
     let deal = match scenario {
         None => &loaded.deal,
         Some(name) => {
@@ -48,9 +57,11 @@ pub fn report(file: &str, loaded: &Loaded, pack: &RulePack, scenario: Option<&st
             report.scenarios.push(compare(&report, &other, meta));
         }
     }
-    report.leverage = leverage(file, deal, &report, pack)?;
-    answer_questions(file, deal, &mut report, pack)?;
-    report.verdict_change = verdict_change(file, deal, &report, pack)?;
+    if what_if == WhatIf::Full {
+        report.leverage = leverage(file, deal, &report, pack)?;
+        answer_questions(file, deal, &mut report, pack)?;
+        report.verdict_change = verdict_change(file, deal, &report, pack)?;
+    }
     Ok(report)
 }
 

@@ -21,26 +21,33 @@ pub fn render(reports: &[Report], pack: &RulePack, threshold: &Threshold) -> Res
         }
     }
     let index: BTreeMap<&str, usize> = rules.keys().enumerate().map(|(i, id)| (*id, i)).collect();
-    let results: Vec<Value> = reports
-        .iter()
-        .flat_map(|r| r.reported_findings().map(move |f| (r, f)))
-        .map(|(r, f)| result(r, f, index[f.rule.as_str()], pack, threshold))
-        .collect();
-    let log = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "dealrisk",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/dealrisk/dealrisk",
-                "rules": rules.into_values().collect::<Vec<_>>(),
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
-    });
-    Ok(serde_json::to_string_pretty(&log)? + "\n")
+    let tool = json!({"driver": {
+        "name": "dealrisk",
+        "version": env!("CARGO_PKG_VERSION"),
+        "informationUri": "https://github.com/dealrisk/dealrisk",
+        "rules": rules.into_values().collect::<Vec<_>>(),
+    }});
+    // Written result by result, compact: a portfolio's log can hold a million results, and
+    // one JSON tree of them would take gigabytes.
+    let mut out = format!(
+        "{{\"$schema\":\"{SCHEMA}\",\"version\":\"2.1.0\",\"runs\":[{{\"tool\":{},\"columnKind\":\"unicodeCodePoints\",\"results\":[",
+        serde_json::to_string(&tool)?
+    );
+    let findings = reports.iter().flat_map(|r| r.reported_findings().map(move |f| (r, f)));
+    for (i, (r, f)) in findings.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&serde_json::to_string(&result(
+            r,
+            f,
+            index[f.rule.as_str()],
+            pack,
+            threshold,
+        ))?);
+    }
+    out.push_str("]}]}\n");
+    Ok(out)
 }
 
 /// The rule as code-scanning UIs show it: title, rationale, what to do, references.

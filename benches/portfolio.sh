@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# A portfolio in CI: N varied deal files (default 10,000, written by portfolio.py with a
+# fixed seed) assessed in one run, in each CI format. Prints wall time and peak memory
+# (GNU time's maximum resident set size) per format.
+#
+#   benches/portfolio.sh [N]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n="${1:-10000}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+cargo build --release --quiet
+python3 benches/portfolio.py "$n" "$work/deals"
+echo "$n deal files, $(du -sh "$work/deals" | cut -f1) on disk; $(nproc) core(s)"
+printf '%-26s %10s %12s %12s\n' "run" "wall (s)" "peak (MB)" "output (MB)"
+for args in "--quiet" "--format sarif" "--format junit" "--format csv" "--format github" "--format json --no-what-if"; do
+  # shellcheck disable=SC2086
+  /usr/bin/time -f "%e %M" -o "$work/time" ./target/release/dealrisk assess "$work/deals" $args \
+    --fail-on critical --output "$work/out" 2>/dev/null || true
+  read -r wall kb < <(tail -n 1 "$work/time")
+  printf '%-26s %10s %12d %12d\n' "$args" "$wall" "$((kb / 1024))" "$(($(stat -c %s "$work/out") / 1048576))"
+done
