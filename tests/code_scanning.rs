@@ -223,3 +223,59 @@ fn scenarios_count_toward_the_threshold_only_when_asked() {
     assert_eq!(code, 1);
     assert!(decision.contains("(scenario `full-copy`: "), "{decision}");
 }
+
+/// The `run: >` commands of the example workflow, each folded into one line.
+fn workflow_commands() -> Vec<String> {
+    let text = std::fs::read_to_string("examples/ci/dealrisk.yml").unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut commands = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if line.trim_end().ends_with("run: >") {
+            let indent = line.len() - line.trim_start().len();
+            let body: Vec<&str> = lines[i + 1..]
+                .iter()
+                .take_while(|l| l.len() - l.trim_start().len() > indent && !l.trim().is_empty())
+                .map(|l| l.trim())
+                .collect();
+            commands.push(body.join(" "));
+        }
+    }
+    commands
+}
+
+#[test]
+fn the_example_workflow_runs_on_the_examples() {
+    let commands = workflow_commands();
+    assert_eq!(commands.len(), 3, "SARIF, job summary, gate: {commands:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("summary.md");
+    let sarif = dir.path().join("dealrisk.sarif");
+    let mut codes = Vec::new();
+    for command in &commands {
+        // As in a repository with deals/ and waivers.toml and no rules/ folder.
+        let command = command
+            .replace("$( [ -d rules ] && echo --rules rules/ )", "")
+            .replace("deals/", "examples/")
+            .replace("--waivers waivers.toml", "--waivers examples/ci/waivers.toml")
+            .replace("--output dealrisk.sarif", &format!("--output {}", sarif.display()))
+            .replace(">> \"$GITHUB_STEP_SUMMARY\"", "");
+        let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+        let out = dealrisk().args(&args).output().unwrap();
+        if command.contains("markdown") {
+            std::fs::write(&summary, &out.stdout).unwrap();
+        }
+        codes.push(out.status.code().unwrap());
+        if command.contains("github") {
+            let stdout = String::from_utf8(out.stdout).unwrap();
+            assert!(stdout.lines().all(|l| l.starts_with("::")), "{stdout}");
+            let stderr = String::from_utf8(out.stderr).unwrap();
+            assert!(stderr.contains("3 of 5 deal(s) exceed --fail-on high"), "{stderr}");
+        }
+    }
+    assert_eq!(codes, [0, 0, 1], "SARIF and summary succeed; the gate fails on high");
+    let log: Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    assert!(sarif_validator().is_valid(&log));
+    let summary = std::fs::read_to_string(&summary).unwrap();
+    assert!(summary.starts_with("# 5 deals assessed, worst first\n"), "{summary}");
+    assert!(summary.contains("| 2 (59 high without) |"), "the waivers apply");
+}

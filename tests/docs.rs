@@ -85,3 +85,35 @@ fn the_deal_format_lists_every_id_of_the_default_pack() {
         );
     }
 }
+
+#[test]
+fn the_documented_test_cases_test_the_readme_rule() {
+    // A fenced block's text from `marker` (its first line) to the closing fence.
+    let from = |text: &str, marker: &str| {
+        let start = text.find(marker).unwrap_or_else(|| panic!("no {marker:?}"));
+        text[start..start + text[start..].find("```").unwrap()].to_string()
+    };
+    let rule = from(&readme(), "# client-pack/retention.toml");
+    let cases = from(
+        &std::fs::read_to_string("docs/rules.md").unwrap(),
+        "# client-pack/tests/retention.toml",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("retention.toml"), rule).unwrap();
+    std::fs::create_dir(dir.path().join("tests")).unwrap();
+    std::fs::copy("rules/tests/benign-deal.toml", dir.path().join("tests/base.toml")).unwrap();
+    std::fs::write(dir.path().join("tests/retention.toml"), cases).unwrap();
+    let out = dealrisk()
+        .args(["rules", "test", dir.path().to_str().unwrap(), "--min-coverage", "100"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("2 case(s): 2 passed, 0 failed"), "{stdout}");
+    assert!(stdout.contains("coverage: 100% of 1 rules"), "{stdout}");
+}

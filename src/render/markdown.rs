@@ -26,6 +26,9 @@ pub fn md(text: &str) -> String {
 
 pub fn render(reports: &[Report]) -> String {
     let mut out = String::new();
+    if reports.len() > 1 {
+        portfolio(&mut out, reports);
+    }
     for (i, r) in reports.iter().enumerate() {
         if i > 0 {
             out.push_str("\n---\n\n");
@@ -33,6 +36,41 @@ pub fn render(reports: &[Report]) -> String {
         one(&mut out, r);
     }
     out
+}
+
+/// Many deals: one row each, worst first, before the reports (a CI job summary's first screen).
+fn portfolio(out: &mut String, reports: &[Report]) {
+    let mut order: Vec<&Report> = reports.iter().collect();
+    order.sort_by(|a, b| {
+        b.residual
+            .score
+            .cmp(&a.residual.score)
+            .then_with(|| a.file.cmp(&b.file))
+    });
+    let _ = writeln!(out, "# {} deals assessed, worst first\n", reports.len());
+    let _ = writeln!(
+        out,
+        "| deal | score | verdict | top finding | waived |\n|---|---:|---|---|---|"
+    );
+    for r in order {
+        let top = r
+            .reported_findings()
+            .next()
+            .map_or("-".to_string(), |f| format!("{} {}", f.rule, md(&f.title)));
+        let waived = r.waived.as_ref().map_or("-".to_string(), |w| {
+            format!("{} ({} {} without)", w.findings, w.residual.score, w.residual.band)
+        });
+        let _ = writeln!(
+            out,
+            "| `{}` ({}) | {} {} | {} | {top} | {waived} |",
+            md(&r.deal.id).replace('`', ""),
+            md(&r.file),
+            r.residual.score,
+            r.residual.band,
+            r.verdict
+        );
+    }
+    out.push_str("\n---\n\n");
 }
 
 fn harms(f: &Finding) -> String {
