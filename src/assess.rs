@@ -67,25 +67,9 @@ pub fn assess_with(file: &str, deal: &Deal, pack: &RulePack, detail: Detail) -> 
     });
 
     let groups: Vec<String> = findings.iter().map(|f| pack.scoring.group_by.key(f)).collect();
-    let residual_risks: Vec<Risk> = findings
-        .iter()
-        .zip(&groups)
-        .map(|(f, group)| Risk {
-            risk: f.residual_risk,
-            blocking: f.blocking,
-            group,
-        })
-        .collect();
+    let residual_risks = risks(findings.iter().zip(&groups), |f| f.residual_risk);
     let residual = score::score(&pack.scoring, &residual_risks);
-    let mut inherent_risks: Vec<Risk> = findings
-        .iter()
-        .zip(&groups)
-        .map(|(f, group)| Risk {
-            risk: f.inherent_risk,
-            blocking: f.blocking,
-            group,
-        })
-        .collect();
+    let mut inherent_risks = risks(findings.iter().zip(&groups), |f| f.inherent_risk);
     inherent_risks.sort_by_key(|r| std::cmp::Reverse(r.risk));
     let inherent = score::score(&pack.scoring, &inherent_risks);
 
@@ -119,23 +103,13 @@ pub fn assess_with(file: &str, deal: &Deal, pack: &RulePack, detail: Detail) -> 
                 .as_ref()
                 .filter(|fl| findings.iter().any(|f| f.rule == fl.rule && f.area == area.id))
                 .map_or(0, |fl| fl.points);
-            let alone: Vec<Risk> = findings
-                .iter()
-                .zip(&groups)
-                .filter(|(f, _)| f.area == area.id)
-                .map(|(f, group)| Risk {
-                    risk: f.residual_risk,
-                    blocking: f.blocking,
-                    group,
-                })
-                .collect();
-            let alone_scored = score::score(&pack.scoring, &alone);
+            let alone = score_of(mine.clone(), pack);
             AreaScore {
                 id: area.id.clone(),
                 title: area.title.clone(),
                 points: mine.clone().map(|f| f.points).sum::<u32>() + floor_points,
-                score: alone_scored.score,
-                band: pack.scoring.bands[alone_scored.band].id.clone(),
+                score: alone.score,
+                band: alone.band,
                 findings: mine.clone().count(),
                 blocking: mine.filter(|f| f.blocking).count(),
                 disclaimer: area.disclaimer.clone(),
@@ -184,16 +158,22 @@ fn band_score(pack: &RulePack, scored: &score::Scored) -> Score {
 pub fn score_of<'a>(findings: impl Iterator<Item = &'a Finding>, pack: &RulePack) -> Score {
     let findings: Vec<&Finding> = findings.collect();
     let groups: Vec<String> = findings.iter().map(|f| pack.scoring.group_by.key(f)).collect();
-    let risks: Vec<Risk> = findings
-        .iter()
-        .zip(&groups)
+    let risks = risks(findings.iter().copied().zip(&groups), |f| f.residual_risk);
+    band_score(pack, &score::score(&pack.scoring, &risks))
+}
+
+/// What scoring needs of each finding: its risk (residual or inherent), gate and group.
+fn risks<'a, 'f>(
+    findings: impl Iterator<Item = (&'f Finding, &'a String)>,
+    risk: impl Fn(&Finding) -> u8,
+) -> Vec<Risk<'a>> {
+    findings
         .map(|(f, group)| Risk {
-            risk: f.residual_risk,
+            risk: risk(f),
             blocking: f.blocking,
             group,
         })
-        .collect();
-    band_score(pack, &score::score(&pack.scoring, &risks))
+        .collect()
 }
 
 /// One finding per sensitive category present, at the severity of its weight and the

@@ -30,22 +30,21 @@ fn portfolio() -> (tempfile::TempDir, PathBuf, String) {
     (dir, deals, baseline)
 }
 
-fn run(args: &[&str]) -> (String, String, i32) {
-    let out = dealrisk().args(args).output().unwrap();
-    (
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-        out.status.code().unwrap_or(-1),
-    )
-}
-
 #[test]
 fn an_unchanged_portfolio_passes_the_gate_it_would_fail_without_a_baseline() {
     let (_dir, deals, baseline) = portfolio();
     let deals = deals.to_str().unwrap();
-    let (_, _, without) = run(&["assess", deals, "-q", "--fail-on", "high"]);
+    let Run {
+        stdout: _,
+        stderr: _,
+        code: without,
+    } = run(&["assess", deals, "-q", "--fail-on", "high"]);
     assert_eq!(without, 1, "the fitness app deal is high");
-    let (stdout, stderr, with) = run(&["assess", deals, "-q", "--fail-on", "high", "--baseline", &baseline]);
+    let Run {
+        stdout,
+        stderr,
+        code: with,
+    } = run(&["assess", deals, "-q", "--fail-on", "high", "--baseline", &baseline]);
     assert_eq!(with, 0, "{stderr}");
     assert!(
         stdout.contains("0 new, 0 worse since the baseline\tnothing new or worse"),
@@ -65,7 +64,7 @@ fn new_and_worse_findings_are_reported_and_gated() {
     let deals = deals.to_str().unwrap();
 
     let doc: Value =
-        serde_json::from_str(&run(&["assess", deals, "--format", "json", "--baseline", &baseline]).0).unwrap();
+        serde_json::from_str(&run(&["assess", deals, "--format", "json", "--baseline", &baseline]).stdout).unwrap();
     let report = doc["reports"]
         .as_array()
         .unwrap()
@@ -98,7 +97,11 @@ fn new_and_worse_findings_are_reported_and_gated() {
     assert!(states.contains(&"unchanged") && states.contains(&"new"), "{states:?}");
 
     // The table shows only new and worse findings.
-    let (table, stderr, code) = run(&["assess", deals, "--baseline", &baseline, "--fail-on", "high"]);
+    let Run {
+        stdout: table,
+        stderr,
+        code,
+    } = run(&["assess", deals, "--baseline", &baseline, "--fail-on", "high"]);
     assert_eq!(code, 1, "the changed deal crosses high");
     let table = table.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(stderr.contains("grocer-brand-cleanroom.toml ("), "{stderr}");
@@ -113,7 +116,7 @@ fn new_and_worse_findings_are_reported_and_gated() {
 
     // SARIF marks the state for code-scanning UIs.
     let sarif: Value =
-        serde_json::from_str(&run(&["assess", deals, "--baseline", &baseline, "--format", "sarif"]).0).unwrap();
+        serde_json::from_str(&run(&["assess", deals, "--baseline", &baseline, "--format", "sarif"]).stdout).unwrap();
     let states: Vec<&str> = sarif["runs"][0]["results"]
         .as_array()
         .unwrap()
@@ -128,7 +131,11 @@ fn new_and_worse_findings_are_reported_and_gated() {
 fn a_deal_missing_from_the_baseline_is_all_new() {
     let (_dir, deals, baseline) = portfolio();
     std::fs::copy("examples/research-aggregated.toml", deals.join("research.toml")).unwrap();
-    let (stdout, _, code) = run(&["assess", deals.to_str().unwrap(), "-q", "--baseline", &baseline]);
+    let Run {
+        stdout,
+        stderr: _,
+        code,
+    } = run(&["assess", deals.to_str().unwrap(), "-q", "--baseline", &baseline]);
     assert_eq!(code, 0);
     let line = stdout.lines().find(|l| l.contains("research.toml")).unwrap();
     assert!(
@@ -141,7 +148,11 @@ fn a_deal_missing_from_the_baseline_is_all_new() {
 fn a_renamed_deal_file_is_matched_by_its_deal_id() {
     let (_dir, deals, baseline) = portfolio();
     std::fs::rename(deals.join("fitness-app-brand-ads.toml"), deals.join("pacer.toml")).unwrap();
-    let (stdout, _, _) = run(&["assess", deals.to_str().unwrap(), "-q", "--baseline", &baseline]);
+    let Run {
+        stdout,
+        stderr: _,
+        code: _,
+    } = run(&["assess", deals.to_str().unwrap(), "-q", "--baseline", &baseline]);
     let line = stdout.lines().find(|l| l.contains("pacer.toml")).unwrap();
     assert!(line.contains("0 new, 0 worse"), "{line}");
 }
@@ -150,34 +161,31 @@ fn a_renamed_deal_file_is_matched_by_its_deal_id() {
 fn a_baseline_that_is_not_a_report_is_a_located_error() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.json");
+    let with_baseline = |baseline: &str| run(&["assess", "examples/research-aggregated.toml", "--baseline", baseline]);
     std::fs::write(&bad, "{\n  \"reports\": [,]\n}\n").unwrap();
-    let (stdout, stderr, code) = run(&[
-        "assess",
-        "examples/research-aggregated.toml",
-        "--baseline",
-        bad.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 2);
-    assert!(stdout.is_empty());
-    assert!(stderr.contains("bad.json:2:15: not a dealrisk JSON report"), "{stderr}");
-    std::fs::write(&bad, "{\"tool\": \"other\", \"schema_version\": 1, \"reports\": []}").unwrap();
-    let (_, stderr, code) = run(&[
-        "assess",
-        "examples/research-aggregated.toml",
-        "--baseline",
-        bad.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 2);
+    let not_json = with_baseline(bad.to_str().unwrap());
+    assert_eq!(not_json.code, 2);
+    assert!(not_json.stdout.is_empty());
     assert!(
-        stderr.contains("a report of other, schema version 1; expected dealrisk's schema version 1"),
-        "{stderr}"
+        not_json.stderr.contains("bad.json:2:15: not a dealrisk JSON report"),
+        "{}",
+        not_json.stderr
     );
-    let (_, stderr, code) = run(&[
-        "assess",
-        "examples/research-aggregated.toml",
-        "--baseline",
-        "nowhere.json",
-    ]);
-    assert_eq!(code, 2);
-    assert!(stderr.contains("cannot read baseline nowhere.json"), "{stderr}");
+    std::fs::write(&bad, "{\"tool\": \"other\", \"schema_version\": 1, \"reports\": []}").unwrap();
+    let other = with_baseline(bad.to_str().unwrap());
+    assert_eq!(other.code, 2);
+    assert!(
+        other
+            .stderr
+            .contains("a report of other, schema version 1; expected dealrisk's schema version 1"),
+        "{}",
+        other.stderr
+    );
+    let missing = with_baseline("nowhere.json");
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stderr.contains("cannot read baseline nowhere.json"),
+        "{}",
+        missing.stderr
+    );
 }

@@ -4,20 +4,11 @@
 mod common;
 use common::*;
 
-fn run(args: &[&str]) -> (String, String, i32) {
-    let out = dealrisk().args(args).output().unwrap();
-    (
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-        out.status.code().unwrap_or(-1),
-    )
-}
-
 #[test]
 fn the_default_packs_cases_pass_and_cover_every_rule_both_ways() {
-    let (stdout, stderr, code) = run(&["rules", "test", "--min-coverage", "100"]);
+    let Run { stdout, stderr, code } = run(&["rules", "test", "--min-coverage", "100"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
-    let list = run(&["rules", "list"]).0;
+    let list = run(&["rules", "list"]).stdout;
     let rules = list.lines().last().unwrap().trim_end_matches(" rules").to_string();
     assert!(stdout.contains(", 0 failed\n"), "{stdout}");
     assert!(
@@ -64,7 +55,11 @@ fn a_client_packs_cases_run_and_failures_name_the_case() {
         "base = \"base\"\n\n[[case]]\nname = \"not told\"\nset = { \"customers.told\" = \"no\" }\nfires = [\"CL-UNTOLD\"]\n\n\
          [[case]]\nname = \"told, wrongly expected to fire\"\nset = { \"customers.told\" = \"yes\" }\nfires = [\"CL-UNTOLD\"]\n",
     );
-    let (stdout, _, code) = run(&["rules", "test", dir.path().to_str().unwrap()]);
+    let Run {
+        stdout,
+        stderr: _,
+        code,
+    } = run(&["rules", "test", dir.path().to_str().unwrap()]);
     assert_eq!(code, 1, "{stdout}");
     assert!(
         stdout.contains(
@@ -84,8 +79,16 @@ fn coverage_under_the_minimum_exits_1() {
         "base = \"base\"\n\n[[case]]\nname = \"not told\"\nset = { \"customers.told\" = \"no\" }\nfires = [\"CL-UNTOLD\"]\n",
     );
     let path = dir.path().to_str().unwrap();
-    assert_eq!(run(&["rules", "test", path]).2, 0, "no minimum: passing cases exit 0");
-    let (stdout, _, code) = run(&["rules", "test", path, "--min-coverage", "100"]);
+    assert_eq!(
+        run(&["rules", "test", path]).code,
+        0,
+        "no minimum: passing cases exit 0"
+    );
+    let Run {
+        stdout,
+        stderr: _,
+        code,
+    } = run(&["rules", "test", path, "--min-coverage", "100"]);
     assert_eq!(code, 1);
     assert!(stdout.contains("coverage 0% is under --min-coverage 100%"), "{stdout}");
 }
@@ -96,7 +99,11 @@ fn bad_cases_are_located_errors() {
         "base = \"base\"\n\n[[case]]\nname = \"typo\"\nset = { \"customers.tld\" = \"no\" }\nfires = [\"CL-UNTOLDD\"]\n\n\
          [[case]]\nname = \"no such base\"\nbase = \"bse\"\nsilent = [\"CL-UNTOLD\"]\n",
     );
-    let (_, stderr, code) = run(&["rules", "test", dir.path().to_str().unwrap()]);
+    let Run {
+        stdout: _,
+        stderr,
+        code,
+    } = run(&["rules", "test", dir.path().to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(
         stderr
@@ -110,7 +117,11 @@ fn bad_cases_are_located_errors() {
     );
     let none = tempfile::tempdir().unwrap();
     std::fs::write(none.path().join("r.toml"), "").unwrap();
-    let (_, stderr, code) = run(&["rules", "test", none.path().to_str().unwrap()]);
+    let Run {
+        stdout: _,
+        stderr,
+        code,
+    } = run(&["rules", "test", none.path().to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(
         stderr.contains("a pack keeps its test cases in a `tests` folder"),

@@ -9,21 +9,6 @@ use serde_json::Value;
 const WAIVERS: &str = "examples/ci/waivers.toml";
 const FITNESS: &str = "examples/fitness-app-brand-ads.toml";
 
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
-fn run(args: &[&str]) -> Run {
-    let out = dealrisk().args(args).output().unwrap();
-    Run {
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-        code: out.status.code().unwrap_or(-1),
-    }
-}
-
 fn waiver_file(text: &str) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("waivers.toml");

@@ -40,19 +40,12 @@ pub fn render(reports: &[Report]) -> String {
 
 /// Many deals: one row each, worst first, before the reports (a CI job summary's first screen).
 fn portfolio(out: &mut String, reports: &[Report]) {
-    let mut order: Vec<&Report> = reports.iter().collect();
-    order.sort_by(|a, b| {
-        b.residual
-            .score
-            .cmp(&a.residual.score)
-            .then_with(|| a.file.cmp(&b.file))
-    });
     let _ = writeln!(out, "# {} deals assessed, worst first\n", reports.len());
     let _ = writeln!(
         out,
         "| deal | score | verdict | top finding | waived |\n|---|---:|---|---|---|"
     );
-    for r in order {
+    for r in super::worst_first(reports) {
         let top = r
             .reported_findings()
             .next()

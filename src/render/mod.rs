@@ -18,6 +18,18 @@ pub fn clean(text: &str) -> String {
 
 use crate::report::{Finding, Report, Waived};
 
+/// Many deals, worst first (then by file): the order of every portfolio summary.
+pub fn worst_first(reports: &[Report]) -> Vec<&Report> {
+    let mut order: Vec<&Report> = reports.iter().collect();
+    order.sort_by(|a, b| {
+        b.residual
+            .score
+            .cmp(&a.residual.score)
+            .then_with(|| a.file.cmp(&b.file))
+    });
+    order
+}
+
 /// The report's waivers in one sentence, if any finding is waived.
 pub fn waived_line(r: &Report) -> Option<String> {
     r.waived.as_ref().map(|w| {

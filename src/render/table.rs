@@ -15,20 +15,13 @@ pub fn render(reports: &[Report]) -> String {
     let mut out = String::new();
     if reports.len() > 1 {
         let _ = writeln!(out, "{} deals assessed, worst first", reports.len());
-        let mut order: Vec<&Report> = reports.iter().collect();
-        order.sort_by(|a, b| {
-            b.residual
-                .score
-                .cmp(&a.residual.score)
-                .then_with(|| a.file.cmp(&b.file))
-        });
         let any_waived = reports.iter().any(|r| r.waived.is_some());
         let mut header = vec!["deal", "score", "verdict", "top finding"];
         if any_waived {
             header.push("waived");
         }
         let mut t = table(&header, width);
-        for r in order {
+        for r in super::worst_first(reports) {
             let top = r
                 .reported_findings()
                 .next()

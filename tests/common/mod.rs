@@ -38,3 +38,19 @@ pub fn example_files() -> Vec<String> {
     files.sort();
     files
 }
+
+/// What a run of the binary printed and its exit code.
+pub struct Run {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+pub fn run(args: &[&str]) -> Run {
+    let out = dealrisk().args(args).output().expect("runs");
+    Run {
+        stdout: String::from_utf8_lossy(&out.stdout).to_string(),
+        stderr: String::from_utf8_lossy(&out.stderr).to_string(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
