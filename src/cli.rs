@@ -123,7 +123,7 @@ pub struct AssessArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100))]
     pub max_score: Option<u32>,
 
-    /// Waiver file(s): accepted risks, each with rule, reason, owner and expiry (docs/waivers.md).
+    /// Waiver file(s): accepted risks, each with rule, reason, owner and expiry (docs/ci.md).
     ///
     /// Waived findings stay in the report, marked, and stop counting toward the thresholds.
     #[arg(long, value_name = "FILE")]

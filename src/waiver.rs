@@ -99,7 +99,7 @@ impl Waivers {
             let parsed: WaiverFile = parse_toml(file, &source)?;
             if parsed.waiver.is_empty() {
                 problems.push(format!(
-                    "{}: no `[[waiver]]` entries; a waiver file lists them (see docs/waivers.md)",
+                    "{}: no `[[waiver]]` entries; a waiver file lists them (see docs/ci.md)",
                     file.display()
                 ));
             }
