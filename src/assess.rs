@@ -141,9 +141,31 @@ pub fn assess_with(file: &str, deal: &Deal, pack: &RulePack, detail: Detail) -> 
         purpose_drift: derived.drift,
         mitigations: derived.mitigations,
         facts: derived.facts,
+        evidence: if detail == Detail::Full {
+            evidence(deal)
+        } else {
+            Vec::new()
+        },
         waived: None,
         baseline: None,
     })
+}
+
+/// Each dataset's evidence beside its declarations.
+fn evidence(deal: &Deal) -> Vec<DatasetEvidence> {
+    deal.datasets
+        .iter()
+        .filter_map(|d| {
+            let observed = d.observed.clone()?;
+            Some(DatasetEvidence {
+                dataset: d.id.clone(),
+                declared_form: crate::deal::written(&d.form),
+                declared_categories: d.categories.iter().map(|c| c.get_ref().clone()).collect(),
+                excluded: d.excluded.iter().map(|c| c.get_ref().clone()).collect(),
+                observed,
+            })
+        })
+        .collect()
 }
 
 fn band_score(pack: &RulePack, scored: &score::Scored) -> Score {
@@ -191,6 +213,10 @@ fn category_findings(derived: &Derived, pack: &RulePack) -> Vec<Raw> {
                 .iter()
                 .map(|p| match p.by.as_str() {
                     "declared" => format!("declared in dataset `{}`", p.dataset),
+                    "observed" => {
+                        let seen = p.because.first().and_then(|c| c.value.as_str()).unwrap_or("");
+                        format!("seen in the sample of dataset `{}`: {seen}", p.dataset)
+                    }
                     by => format!("inferred in dataset `{}` by {by}", p.dataset),
                 })
                 .collect();

@@ -43,6 +43,58 @@ pub enum Command {
     Man,
     /// Print the JSON Schema of the deal format, for editor completion and validation.
     Schema,
+    /// Scan a data sample (CSV) for sensitive signals and re-identification risk.
+    ///
+    /// With --deal, the columns' roles come from the deal's `[datasets.evidence]` and the
+    /// evidence is shown beside what the deal declares. `assess` runs the same scan itself.
+    Scan(ScanArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ScanArgs {
+    /// The CSV sample (a header row, then records); without it, the deal's `sample`.
+    #[arg(value_name = "SAMPLE.csv")]
+    pub sample: Option<PathBuf>,
+
+    /// A deal file whose dataset's evidence section names the sample and its columns.
+    #[arg(long, value_name = "DEAL.toml")]
+    pub deal: Option<PathBuf>,
+
+    /// The dataset of --deal to scan (its `id`); without it, the first with evidence.
+    #[arg(long, value_name = "ID")]
+    pub dataset: Option<String>,
+
+    /// A data dictionary (CSV: field name, description, example) to classify.
+    #[arg(long, value_name = "FILE")]
+    pub dictionary: Option<PathBuf>,
+
+    /// The column naming the person (card, customer); overrides the deal's.
+    #[arg(long, value_name = "COLUMN")]
+    pub subject: Option<String>,
+
+    /// A text column to scan for keywords; repeat for several. Overrides the deal's.
+    #[arg(long, value_name = "COLUMN")]
+    pub text: Vec<String>,
+
+    /// A quasi-identifier column (ZIP, birth year, sex); repeat for several. Overrides the deal's.
+    #[arg(long = "qi", value_name = "COLUMN")]
+    pub quasi_identifiers: Vec<String>,
+
+    /// Match this keyword list (one per line, `#` comments, `# --- name` starts a group)
+    /// as case-insensitive substrings instead of the pack's signals.
+    #[arg(long, value_name = "FILE")]
+    pub keywords: Option<PathBuf>,
+
+    /// Add a rule pack, as for `assess`.
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+
+    /// Malformed rows (ragged, not UTF-8) are an error instead of being counted and skipped.
+    #[arg(long)]
+    pub strict: bool,
+
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
 }
 
 #[derive(Debug, Subcommand)]
@@ -150,6 +202,11 @@ pub struct AssessArgs {
     /// Implied by --quiet and by the csv, sarif, github and junit formats, which do not show them.
     #[arg(long)]
     pub no_what_if: bool,
+
+    /// Judge the deals on their declarations alone: do not scan the samples that
+    /// `[datasets.evidence]` names (for runs without access to the data).
+    #[arg(long)]
+    pub no_evidence: bool,
 
     /// Judge the deals' scenarios against --fail-on and --max-score too.
     #[arg(long)]
@@ -298,6 +355,7 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
             Ok(String::from_utf8(out)?.into())
         }
         Command::Schema => Ok(crate::deal::schema().into()),
+        Command::Scan(args) => Ok(crate::evidence::command::run(args)?.into()),
         Command::Man => {
             let mut out = Vec::new();
             clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out)?;
@@ -364,7 +422,7 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
     let assessed: Vec<Result<Report>> = files
         .par_iter()
         .map(|path| {
-            let loaded = crate::deal_check::load(path, &pack)?;
+            let loaded = crate::deal_check::load(path, &pack, !args.no_evidence)?;
             crate::whatif::report(
                 &path.display().to_string(),
                 &loaded,

@@ -101,6 +101,39 @@ pub struct Dataset {
     pub granularity: Granularity,
     pub history_months: Count,
     pub provenance: Vec<Provenance>,
+    /// A sample of the data (and/or its data dictionary) to scan for evidence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<EvidenceSpec>,
+    /// What the scan of `evidence` found; filled in after reading, never written in the file.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub observed: Option<std::sync::Arc<crate::evidence::Observed>>,
+}
+
+/// Where a dataset's sample is and what its columns are (`[datasets.evidence]`). Paths are
+/// relative to the deal file.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceSpec {
+    /// A CSV sample of records, with a header row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample: Option<String>,
+    /// A CSV data dictionary: field name, description, example (a header row first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dictionary: Option<String>,
+    /// The column that names the person (card, customer, account).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// Text columns to scan for the pack's keywords (product descriptions, posts).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub text: Vec<String>,
+    /// Columns that single people out together (ZIP code, birth year, sex).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quasi_identifiers: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timestamps: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub places: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -322,6 +355,14 @@ impl Serialize for Count {
             Count::Unknown => s.serialize_str("unknown"),
         }
     }
+}
+
+/// How an enumerated answer is written in the deal file (`anonymised`, `opt-in`).
+pub fn written<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 /// The answers worth trying for a field answered `unknown` (worksheets show how each moves

@@ -17,7 +17,8 @@ pub struct Loaded {
     pub source: String,
 }
 
-pub fn load(path: &Path, pack: &RulePack) -> Result<Loaded> {
+/// Reads and checks a deal file; with `evidence`, scans the samples its datasets name.
+pub fn load(path: &Path, pack: &RulePack, evidence: bool) -> Result<Loaded> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read deal file {}", path.display()))?;
     let source = String::from_utf8(bytes).map_err(|e| {
         let (line, column) = crate::diagnostic::line_col(
@@ -26,14 +27,18 @@ pub fn load(path: &Path, pack: &RulePack) -> Result<Loaded> {
         );
         anyhow::anyhow!("{}:{line}:{column}: the deal file is not valid UTF-8", path.display())
     })?;
-    load_source(path, source, pack)
+    load_source(path, source, pack, evidence)
 }
 
 /// Reads a deal from its text; `path` names it in messages.
-pub fn load_source(path: &Path, source: String, pack: &RulePack) -> Result<Loaded> {
+pub fn load_source(path: &Path, source: String, pack: &RulePack, evidence: bool) -> Result<Loaded> {
     let mut deal: Deal = parse_toml(path, &source)?;
     resolve_fideslang(&mut deal, pack);
     check(path, &source, &deal, pack)?;
+    if evidence && deal.datasets.iter().any(|d| d.evidence.is_some()) {
+        let settings = crate::evidence::Settings::new(pack, pack.lexicon()?);
+        crate::evidence::gather(path, &source, &mut deal, &settings)?;
+    }
     let scenarios = scenarios(path, &source, &deal, pack)?;
     Ok(Loaded {
         deal,

@@ -45,6 +45,9 @@ pub struct Facts {
     pub mitigations: Vec<String>,
     /// Every jurisdiction of the provider and the recipient, sorted.
     pub jurisdictions: Vec<String>,
+    /// What the scans of the datasets' samples show beside what they declare, one entry per
+    /// dataset with evidence.
+    pub evidence: Vec<crate::evidence::EvidenceFacts>,
 }
 
 /// How a category came to be present in a dataset.
@@ -204,6 +207,11 @@ pub fn derive(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result<Derived
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect(),
+        evidence: deal
+            .datasets
+            .iter()
+            .filter_map(|d| d.observed.as_ref().map(|o| crate::evidence::facts(d, o)))
+            .collect(),
     };
     Ok(Derived {
         facts,
@@ -278,6 +286,30 @@ fn sensitive_presence(deal: &Deal, deal_json: &Value, deal_cel: &cel::Value, pac
                 likelihood: pack.scoring.declared_likelihood,
                 because: cite(deal_json, &format!("datasets[{index}].categories")),
             });
+        }
+        // What the data show counts whatever was declared or excluded.
+        for seen in dataset.observed.iter().flat_map(|o| &o.categories) {
+            let Some(category) = pack.categories.get(&seen.category) else {
+                continue;
+            };
+            let likelihood = pack.scoring.observed_likelihood;
+            if found.get(&seen.category).is_some_and(|p| p.likelihood >= likelihood) {
+                continue;
+            }
+            found.insert(
+                seen.category.clone(),
+                Presence {
+                    category: seen.category.clone(),
+                    fideslang: category.fideslang.clone(),
+                    dataset: dataset.id.clone(),
+                    by: "observed".to_string(),
+                    likelihood,
+                    because: vec![Cited {
+                        path: format!("datasets[{index}].evidence"),
+                        value: Value::String(seen.summary.clone()),
+                    }],
+                },
+            );
         }
         loop {
             let mut view = serde_json::to_value(dataset)?;

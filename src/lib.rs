@@ -12,6 +12,7 @@ pub mod condition;
 pub mod deal;
 pub mod deal_check;
 pub mod diagnostic;
+pub mod evidence;
 pub mod explain;
 pub mod facts;
 pub mod init;

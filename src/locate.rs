@@ -25,6 +25,13 @@ pub fn locate_findings(source: &str, report: &mut Report) {
     }
 }
 
+/// The line and column where the field at `path` is written (or its nearest enclosing field).
+pub fn position(source: &str, path: &str) -> Option<(usize, usize)> {
+    let document = DeTable::parse(source).ok()?;
+    let span = locate(document.get_ref(), path)?;
+    Some(crate::diagnostic::line_col(source, span.start))
+}
+
 /// The span of the key written for `path`, or of the deepest enclosing field the file has.
 fn locate(table: &DeTable, path: &str) -> Option<Range<usize>> {
     let mut found = None;

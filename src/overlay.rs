@@ -24,7 +24,8 @@ pub fn apply<'a>(
         // Read back after each change, so that an error names the path that caused it.
         read(&doc).map_err(|e| anyhow!("`{path}`: {e}"))?;
     }
-    let (overlaid, text) = read(&doc)?;
+    let (mut overlaid, text) = read(&doc)?;
+    crate::evidence::carry_over(deal, &mut overlaid);
     Ok((overlaid, text))
 }
 

@@ -35,6 +35,8 @@ pub struct Report {
     /// Mitigations in effect, declared or implied by the deal's facts.
     pub mitigations: Vec<InEffect>,
     pub facts: Facts,
+    /// What the scans of the datasets' samples show, beside what the deal declares.
+    pub evidence: Vec<DatasetEvidence>,
     /// How many findings are waived, and the residual score without them (what the thresholds
     /// read); absent when no waiver applies.
     pub waived: Option<WaivedSummary>,
@@ -54,6 +56,15 @@ impl Report {
             .iter()
             .filter(|f| f.baseline.as_deref().is_none_or(|b| b != "unchanged"))
     }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DatasetEvidence {
+    pub dataset: String,
+    pub declared_form: String,
+    pub declared_categories: Vec<String>,
+    pub excluded: Vec<String>,
+    pub observed: std::sync::Arc<crate::evidence::Observed>,
 }
 
 #[derive(Debug, Clone, Serialize)]

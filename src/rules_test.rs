@@ -66,13 +66,9 @@ pub struct Outcome {
     pub coverage: u32,
 }
 
-/// The tested pack's test files: (name, text) from `DIR/tests`, or the default pack's.
-fn test_files(dir: Option<&Path>) -> Result<Vec<(String, String)>> {
-    let Some(dir) = dir else {
-        return Ok(crate::pack::default_tests());
-    };
-    let tests = dir.join(crate::pack::TESTS_DIR);
-    let entries = std::fs::read_dir(&tests).with_context(|| {
+/// The `*.toml` files of a tests folder: (path, text), in name order.
+fn test_files(tests: &Path) -> Result<Vec<(String, String)>> {
+    let entries = std::fs::read_dir(tests).with_context(|| {
         format!(
             "cannot read {}: a pack keeps its test cases in a `{}` folder (see docs/rules.md)",
             tests.display(),
@@ -94,10 +90,30 @@ fn test_files(dir: Option<&Path>) -> Result<Vec<(String, String)>> {
         .collect()
 }
 
-/// Runs the pack's cases. `dir` is a client pack (loaded over the default one) or none for
-/// the default pack; coverage counts the rules that pack defines.
+/// Runs the pack's cases: DIR's (over the default pack), or the default pack's own, which are
+/// extracted to a temporary folder and named `rules/tests/...` in what is reported.
 pub fn run(dir: Option<&Path>, pack: &RulePack) -> Result<Outcome> {
-    let files = test_files(dir)?;
+    let Some(dir) = dir else {
+        let temp = tempfile::tempdir().context("cannot make a folder for the default pack's tests")?;
+        crate::pack::extract_default_tests(temp.path())?;
+        let shown = |text: &str| text.replace(&temp.path().display().to_string(), "rules/tests");
+        return match run_in(temp.path(), None, pack) {
+            Ok(mut outcome) => {
+                for f in &mut outcome.failures {
+                    f.case = shown(&f.case);
+                }
+                Ok(outcome)
+            }
+            Err(e) => Err(anyhow::anyhow!("{}", shown(&format!("{e:#}")))),
+        };
+    };
+    run_in(&dir.join(crate::pack::TESTS_DIR), Some(dir), pack)
+}
+
+/// Runs the cases of a tests folder. `dir` is the client pack (loaded over the default one),
+/// or none for the default pack; coverage counts the rules that pack defines.
+fn run_in(tests: &Path, dir: Option<&Path>, pack: &RulePack) -> Result<Outcome> {
+    let files = test_files(tests)?;
     let stem = |name: &str| {
         Path::new(name)
             .file_stem()
@@ -110,7 +126,7 @@ pub fn run(dir: Option<&Path>, pack: &RulePack) -> Result<Outcome> {
     for (name, text) in &files {
         let table: toml::Table = parse_toml(Path::new(name), text)?;
         if table.contains_key("deal") {
-            let loaded = crate::deal_check::load_source(Path::new(name), text.clone(), pack)?;
+            let loaded = crate::deal_check::load_source(Path::new(name), text.clone(), pack, true)?;
             bases.insert(stem(name), loaded.deal);
         } else {
             case_files.push((name, text));

@@ -70,10 +70,19 @@ fn sarif_results_point_at_the_field_that_made_the_rule_fire() {
             r["ruleId"]
         );
     }
-    let pharmacy = results.iter().find(|r| r["ruleId"] == "SD-PHARMACY").unwrap();
+    // Declared categories point at `categories`; those the sample shows, at its evidence.
+    let line_of = |rule: &str| {
+        results.iter().find(|r| r["ruleId"] == rule).unwrap()["locations"][0]["physicalLocation"]["region"]["startLine"]
+            .as_u64()
+            .unwrap() as usize
+    };
     assert_eq!(
-        pharmacy["locations"][0]["physicalLocation"]["region"]["startLine"],
+        line_of("SD-PURCHASE-HISTORY"),
         1 + lines.iter().position(|l| l.starts_with("categories = ")).unwrap()
+    );
+    assert_eq!(
+        line_of("SD-PHARMACY"),
+        1 + lines.iter().position(|l| *l == "[datasets.evidence]").unwrap()
     );
 }
 
@@ -100,7 +109,13 @@ fn sarif_rules_carry_the_packs_help_text() {
 #[test]
 fn sarif_levels_follow_the_threshold() {
     let level_of = |args: &[&str], rule: &str| {
-        let mut all = vec!["assess", "examples/shopsense-ifa.toml", "--format", "sarif"];
+        let mut all = vec![
+            "assess",
+            "examples/shopsense-ifa.toml",
+            "--format",
+            "sarif",
+            "--no-evidence",
+        ];
         all.extend(args);
         let log: Value = serde_json::from_str(&run(&all).0).unwrap();
         log["runs"][0]["results"]

@@ -9,7 +9,7 @@ const REFERENCE: &str = "examples/shopsense-ifa.toml";
 
 /// The reference deal with one line replaced (`from` must occur in it).
 fn variant(dir: &Path, name: &str, from: &str, to: &str) -> String {
-    let text = std::fs::read_to_string(REFERENCE).unwrap();
+    let text = example_text(REFERENCE);
     assert!(text.contains(from), "{from:?} is not in the reference deal");
     let path = dir.join(name);
     std::fs::write(&path, text.replacen(from, to, 1)).unwrap();

@@ -75,6 +75,8 @@ prop_compose! {
             granularity,
             history_months: history,
             provenance,
+            evidence: None,
+            observed: None,
         }
     }
 }

@@ -47,8 +47,8 @@ fn every_record_is_documented() {
             c.id
         );
         assert!(
-            !c.signals.keywords.is_empty(),
-            "{}: keyword signals feed the evidence scan",
+            !c.signals.keywords.is_empty() || !c.signals.fields.is_empty(),
+            "{}: keyword or field signals feed the evidence scan",
             c.id
         );
         assert!((1..=10).contains(&c.weight), "{}", c.id);

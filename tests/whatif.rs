@@ -49,7 +49,9 @@ fn provider_mediated_offers_lower_the_score_far_more_than_the_exclusion() {
 
 #[test]
 fn the_exclusion_lowers_sensitive_data_but_leaves_purpose_drift_standing() {
-    let (report, _) = assess_json(REFERENCE, &[]);
+    // On the declarations: the sample shows health and pregnancy too, which no exclusion of
+    // this scenario removes (see the_exclusion_answers_the_evidence_it_names).
+    let (report, _) = assess_json(REFERENCE, &["--no-evidence"]);
     let excluded = scenario(&report, "exclude-pharmacy-alcohol");
     assert!(area(&excluded["areas"], "sensitive-data") < area(&report["areas"], "sensitive-data"));
     assert_eq!(
@@ -129,7 +131,7 @@ fn leverage_is_ranked_by_points_removed_and_recomputed() {
 
 #[test]
 fn the_smallest_set_that_changes_the_verdict_is_named() {
-    let (report, _) = assess_json(REFERENCE, &[]);
+    let (report, _) = assess_json(REFERENCE, &["--no-evidence"]);
     let change = &report["verdict_change"];
     let set: Vec<&str> = change["mitigations"]
         .as_array()
@@ -148,9 +150,7 @@ fn the_smallest_set_that_changes_the_verdict_is_named() {
 #[test]
 fn a_scenario_with_a_bad_path_is_located() {
     let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(REFERENCE)
-        .unwrap()
-        .replace("\"transfer.mode\" = \"sample\"", "\"transfer.mood\" = \"sample\"");
+    let text = example_text(REFERENCE).replace("\"transfer.mode\" = \"sample\"", "\"transfer.mood\" = \"sample\"");
     let file = dir.path().join("bad-scenario.toml");
     std::fs::write(&file, text).unwrap();
     let out = dealrisk().args(["assess"]).arg(&file).output().unwrap();
@@ -158,4 +158,25 @@ fn a_scenario_with_a_bad_path_is_located() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("scenario `small-pilot`"), "{err}");
     assert!(err.contains("transfer.mood"), "{err}");
+}
+
+#[test]
+fn the_exclusion_answers_the_evidence_it_names() {
+    // The sample shows pharmacy, alcohol and sexual-health items; a scenario that excludes
+    // them promises a filter, so the sample no longer speaks for them, but still does for
+    // the health and pregnancy items it also shows.
+    let (report, _) = assess_json(REFERENCE, &[]);
+    let excluded = scenario(&report, "exclude-pharmacy-alcohol");
+    let gone: Vec<&str> = excluded["disappeared"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    for rule in ["SD-PHARMACY", "SD-ALCOHOL", "SD-SEXUAL-HEALTH", "RT-HIPAA"] {
+        assert!(gone.contains(&rule), "{rule} stays: {gone:?}");
+    }
+    let stays = |rule: &str| report["findings"].as_array().unwrap().iter().any(|f| f["rule"] == rule);
+    assert!(stays("SD-HEALTH") && stays("SD-PREGNANCY"));
+    assert!(!gone.contains(&"SD-HEALTH") && !gone.contains(&"SD-PREGNANCY"));
 }

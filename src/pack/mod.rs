@@ -38,8 +38,12 @@ pub struct RulePack {
     pub jurisdictions: BTreeMap<String, Jurisdiction>,
     pub mitigations: BTreeMap<String, Mitigation>,
     pub rules: BTreeMap<String, Rule>,
+    /// Shapes of values that reveal a category (emails, phone numbers) in a data sample.
+    pub value_shapes: BTreeMap<String, ValueShape>,
     /// The files the pack was read from, in reading order.
     pub files: Vec<String>,
+    /// The evidence scan's automata, built from the categories' signals on first use.
+    lexicon: std::sync::OnceLock<crate::evidence::lexicon::Lexicon>,
     /// Which file each record came from, keyed by (section, id), and each file's text.
     origins: BTreeMap<(&'static str, String), String>,
     sources: BTreeMap<String, String>,
@@ -64,6 +68,15 @@ impl RulePack {
             }
         }
         builder.finish()
+    }
+
+    /// The signals of the categories, compiled for scanning data.
+    pub fn lexicon(&self) -> Result<&crate::evidence::lexicon::Lexicon> {
+        if let Some(l) = self.lexicon.get() {
+            return Ok(l);
+        }
+        let built = crate::evidence::lexicon::Lexicon::from_pack(self)?;
+        Ok(self.lexicon.get_or_init(|| built))
     }
 
     /// The level name (`levels[n - 1]`) of a level 1..=4.
@@ -115,19 +128,18 @@ impl RulePack {
     }
 }
 
-/// The default pack's test cases (`rules/tests/*.toml`, embedded): (name, text) in name order.
-pub fn default_tests() -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = DEFAULT_PACK
-        .get_dir(TESTS_DIR)
-        .map(|d| {
-            d.files()
-                .filter(|f| f.path().extension().is_some_and(|e| e == "toml"))
-                .filter_map(|f| Some((format!("rules/{}", f.path().display()), f.contents_utf8()?.to_string())))
-                .collect()
-        })
-        .unwrap_or_default();
-    out.sort();
-    out
+/// Writes the default pack's test folder (`rules/tests/`, embedded: cases, base deals and the
+/// samples they scan) into `into`, so that it runs like a client pack's.
+pub fn extract_default_tests(into: &Path) -> Result<()> {
+    let Some(dir) = DEFAULT_PACK.get_dir(TESTS_DIR) else {
+        return Ok(());
+    };
+    for file in dir.files() {
+        let name = file.path().file_name().unwrap_or_default();
+        std::fs::write(into.join(name), file.contents())
+            .with_context(|| format!("cannot write the default pack's tests into {}", into.display()))?;
+    }
+    Ok(())
 }
 
 fn collect_embedded(dir: &'static Dir<'static>, out: &mut Vec<(String, String)>) {
@@ -198,6 +210,7 @@ struct Builder {
     jurisdictions: BTreeMap<String, Jurisdiction>,
     mitigations: BTreeMap<String, Mitigation>,
     rules: BTreeMap<String, Rule>,
+    value_shapes: BTreeMap<String, ValueShape>,
     files: Vec<String>,
     /// (section, id) -> (layer, file)
     origins: BTreeMap<(&'static str, String), (usize, String)>,
@@ -233,6 +246,7 @@ impl Builder {
         merge!("jurisdiction", file.jurisdiction, self.jurisdictions);
         merge!("mitigation", file.mitigation, self.mitigations);
         merge!("rule", file.rule, self.rules);
+        merge!("value_shape", file.value_shape, self.value_shapes);
         Ok(())
     }
 
@@ -276,7 +290,9 @@ impl Builder {
             jurisdictions: self.jurisdictions,
             mitigations: self.mitigations,
             rules: self.rules,
+            value_shapes: self.value_shapes,
             files: self.files,
+            lexicon: std::sync::OnceLock::new(),
             origins: self.origins.into_iter().map(|(k, (_, f))| (k, f)).collect(),
             sources: self.sources,
         };

@@ -38,6 +38,23 @@ pub struct PackFile {
     pub mitigation: Vec<Mitigation>,
     #[serde(default)]
     pub rule: Vec<Rule>,
+    #[serde(default)]
+    pub value_shape: Vec<ValueShape>,
+}
+
+/// A shape of value that reveals a category wherever it appears in a data sample (an email
+/// address, a phone number), whatever the column is called.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValueShape {
+    pub id: String,
+    pub title: String,
+    /// The category a matching value reveals.
+    pub category: String,
+    /// A regular expression (Rust `regex` syntax) a whole cell must match.
+    pub pattern: String,
+    pub rationale: String,
+    pub references: Vec<String>,
 }
 
 /// Every number of the scoring model (docs/scoring.md).
@@ -59,6 +76,15 @@ pub struct Scoring {
     pub asserted_factor: f64,
     /// Likelihood of a sensitive category that a dataset declares.
     pub declared_likelihood: u8,
+    /// Likelihood of a sensitive category seen in a dataset's sample (evidence).
+    #[serde(default = "four")]
+    pub observed_likelihood: u8,
+    /// The k of k-anonymity the evidence scan reports (records in classes smaller than k).
+    #[serde(default = "five")]
+    pub evidence_k: u64,
+    /// Rows of a sample whose every cell is checked against the value shapes.
+    #[serde(default = "shape_rows")]
+    pub evidence_shape_rows: u64,
     /// Category weight to severity: the first entry whose `max_weight` is not below it.
     pub weight_severity: Vec<WeightSeverity>,
     /// Consent levels, weakest first; `unknown` ranks as the weakest.
@@ -71,6 +97,18 @@ pub struct Scoring {
     /// (`area-problem`), of one `problem` (DOMAIN.md C1's scenarios), of one `area`, or none
     /// (`finding`).
     pub group_by: GroupBy,
+}
+
+fn four() -> u8 {
+    4
+}
+
+fn five() -> u64 {
+    5
+}
+
+fn shape_rows() -> u64 {
+    10_000
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -194,6 +232,11 @@ pub struct Category {
 pub struct Signals {
     pub keywords: Vec<String>,
     pub word_boundary: bool,
+    /// Words in a column's name or a data dictionary's description that reveal the category
+    /// (`date of birth`, `diagnosis`), matched on word boundaries after `_` and `-` become
+    /// spaces.
+    #[serde(default)]
+    pub fields: Vec<String>,
 }
 
 /// "This data reveals that trait": a category counts as present when `when` holds for a dataset.

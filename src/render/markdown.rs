@@ -1,7 +1,10 @@
 //! `--format markdown`: the report as a Markdown document to paste into a board paper or a
 //! CI job summary. Deal text is escaped; the numbers are the report's, never recomputed.
 
-use super::{baseline_line, baseline_note, clean, waived_line, waiver_note};
+use super::{
+    baseline_line, baseline_note, clean, evidence_heading, evidence_rows, reidentification_line, waived_line,
+    waiver_note,
+};
 use crate::report::{Finding, Report};
 use std::fmt::Write as _;
 
@@ -273,6 +276,17 @@ fn one(out: &mut String, r: &Report) {
                 v.residual.band,
                 v.verdict
             );
+        }
+    }
+
+    for e in &r.evidence {
+        let _ = writeln!(out, "\n## {}\n", md(&evidence_heading(e)));
+        let _ = writeln!(out, "| category | in the deal | in the data |\n|---|---|---|");
+        for [category, declared, seen] in evidence_rows(e) {
+            let _ = writeln!(out, "| {} | {declared} | {} |", md(&category), md(&seen));
+        }
+        if let Some(line) = reidentification_line(e) {
+            let _ = writeln!(out, "\n{}", md(&line));
         }
     }
 

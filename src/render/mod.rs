@@ -16,7 +16,7 @@ pub fn clean(text: &str) -> String {
     text.chars().filter(|c| !c.is_control() || *c == '\n').collect()
 }
 
-use crate::report::{Finding, Report, Waived};
+use crate::report::{DatasetEvidence, Finding, Report, Waived};
 
 /// Many deals, worst first (then by file): the order of every portfolio summary.
 pub fn worst_first(reports: &[Report]) -> Vec<&Report> {
@@ -91,4 +91,87 @@ pub fn baseline_note(f: &Finding, r: &Report) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// The heading of a dataset's evidence: what was scanned.
+pub fn evidence_heading(e: &DatasetEvidence) -> String {
+    let o = &e.observed;
+    let what = match (&o.sample, &o.dictionary) {
+        (Some(s), Some(d)) => format!("the sample {s} and the dictionary {d}"),
+        (Some(s), None) => format!("the sample {s}"),
+        (None, Some(d)) => format!("the dictionary {d}"),
+        (None, None) => "nothing".to_string(),
+    };
+    let size = match (o.subjects, &o.subject) {
+        (Some(n), Some(col)) => format!(": {} rows, {n} distinct {col}", o.rows),
+        _ if o.sample.is_some() => format!(": {} rows", o.rows),
+        _ => String::new(),
+    };
+    let malformed = if o.malformed > 0 {
+        format!(" ({} malformed rows skipped)", o.malformed)
+    } else {
+        String::new()
+    };
+    format!(
+        "Evidence for dataset `{}` from {what}{size}{malformed}",
+        clean(&e.dataset)
+    )
+}
+
+/// One row per category declared, excluded or seen: (category, declared, seen in the data).
+pub fn evidence_rows(e: &DatasetEvidence) -> Vec<[String; 3]> {
+    let mut ids: Vec<&str> = e
+        .declared_categories
+        .iter()
+        .chain(&e.excluded)
+        .map(String::as_str)
+        .chain(e.observed.categories.iter().map(|s| s.category.as_str()))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.into_iter()
+        .map(|id| {
+            let declared = if e.excluded.iter().any(|c| c == id) {
+                "excluded"
+            } else if e.declared_categories.iter().any(|c| c == id) {
+                "declared"
+            } else {
+                "not declared"
+            };
+            let seen = e
+                .observed
+                .categories
+                .iter()
+                .find(|s| s.category == id)
+                .map_or("not seen".to_string(), |s| clean(&s.summary));
+            [id.to_string(), declared.to_string(), seen]
+        })
+        .collect()
+}
+
+/// The re-identification measures in one sentence, beside the declared form.
+pub fn reidentification_line(e: &DatasetEvidence) -> Option<String> {
+    let r = e.observed.reidentification.as_ref()?;
+    let most = r
+        .unique_share_without
+        .first()
+        .filter(|w| w.unique_share < r.unique_share)
+        .map(|w| {
+            format!(
+                "; {} identifies most (without it {} unique)",
+                w.quasi_identifier,
+                crate::evidence::percent(w.unique_share)
+            )
+        })
+        .unwrap_or_default();
+    Some(format!(
+        "Declared form {}. On {}: {} of {} records are unique, {} in classes under k = {}, the smallest class {}{most}.",
+        e.declared_form,
+        r.quasi_identifiers.join(", "),
+        crate::evidence::percent(r.unique_share),
+        r.records,
+        crate::evidence::percent(r.under_k_share),
+        r.k,
+        r.min_k
+    ))
 }

@@ -2,7 +2,10 @@
 //! carries the verdict, the score by area and the findings in one line each; the detail of
 //! every finding and the open questions follow. Fits the terminal, or 100 columns when piped.
 
-use super::{baseline_line, baseline_note, clean, waived_line, waiver_note};
+use super::{
+    baseline_line, baseline_note, clean, evidence_heading, evidence_rows, reidentification_line, waived_line,
+    waiver_note,
+};
 use crate::report::{Finding, Report};
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use std::fmt::Write as _;
@@ -51,7 +54,7 @@ pub fn render(reports: &[Report]) -> String {
     out
 }
 
-fn terminal_width() -> u16 {
+pub(crate) fn terminal_width() -> u16 {
     let probe = Table::new();
     if probe.is_tty() {
         probe.width().unwrap_or(PIPED_WIDTH)
@@ -60,7 +63,7 @@ fn terminal_width() -> u16 {
     }
 }
 
-fn table(header: &[&str], width: u16) -> Table {
+pub(crate) fn table(header: &[&str], width: u16) -> Table {
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
@@ -198,6 +201,19 @@ fn one(out: &mut String, r: &Report, width: u16) {
         0,
         width,
     );
+
+    for e in &r.evidence {
+        let _ = writeln!(out);
+        wrap(out, "", &evidence_heading(e), 0, width);
+        let mut t = table(&["category", "in the deal", "in the data"], width);
+        for row in evidence_rows(e) {
+            t.add_row(row.to_vec());
+        }
+        let _ = writeln!(out, "{t}");
+        if let Some(line) = reidentification_line(e) {
+            wrap(out, "", &line, 0, width);
+        }
+    }
 
     if !r.sensitive_categories.is_empty() {
         let _ = writeln!(

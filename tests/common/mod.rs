@@ -54,3 +54,12 @@ pub fn run(args: &[&str]) -> Run {
         code: out.status.code().unwrap_or(-1),
     }
 }
+
+/// An example deal's text, with its sample paths made absolute so that a copy written
+/// elsewhere still finds them.
+pub fn example_text(file: &str) -> String {
+    let samples = std::fs::canonicalize("examples/samples").expect("examples/samples exists");
+    std::fs::read_to_string(file)
+        .expect("the example exists")
+        .replace("sample = \"samples/", &format!("sample = \"{}/", samples.display()))
+}

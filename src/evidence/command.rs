@@ -1,0 +1,238 @@
+//! `dealrisk scan`: the evidence of one sample alone, as a table or JSON, beside the deal's
+//! declarations when a deal is given.
+
+use super::lexicon::Lexicon;
+use super::{Observed, Settings, observe, percent, roles};
+use crate::cli::{ExplainFormat, ScanArgs};
+use crate::deal::{Dataset, Deal};
+use crate::diagnostic::{nearest, parse_toml};
+use crate::pack::RulePack;
+use anyhow::{Context as _, Result, bail};
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    #[serde(flatten)]
+    observed: &'a Observed,
+    /// What the deal declares for the dataset, when a deal was given.
+    declared: Option<Declared>,
+}
+
+#[derive(Serialize)]
+pub struct Declared {
+    deal: String,
+    dataset: String,
+    categories: Vec<String>,
+    excluded: Vec<String>,
+    form: String,
+}
+
+pub fn run(args: &ScanArgs) -> Result<String> {
+    let pack = RulePack::load(&args.rules)?;
+    let own;
+    let lexicon: &Lexicon = match &args.keywords {
+        Some(path) => {
+            own = Lexicon::from_keyword_file(path)?;
+            &own
+        }
+        None => pack.lexicon()?,
+    };
+    let deal = args
+        .deal
+        .as_ref()
+        .map(|path| -> Result<(PathBuf, Deal)> {
+            let source =
+                std::fs::read_to_string(path).with_context(|| format!("cannot read deal file {}", path.display()))?;
+            Ok((path.clone(), parse_toml(path, &source)?))
+        })
+        .transpose()?;
+    let dataset: Option<&Dataset> = match &deal {
+        None => None,
+        Some((path, deal)) => Some(pick(path, deal, args.dataset.as_deref())?),
+    };
+    let spec = dataset.and_then(|d| d.evidence.clone()).unwrap_or_default();
+    let base = deal
+        .as_ref()
+        .and_then(|(p, _)| p.parent().map(|p| p.to_path_buf()))
+        .unwrap_or_default();
+    let sample = args
+        .sample
+        .clone()
+        .or_else(|| spec.sample.as_ref().map(|s| base.join(s)));
+    let dictionary = args
+        .dictionary
+        .clone()
+        .or_else(|| spec.dictionary.as_ref().map(|s| base.join(s)));
+    if sample.is_none() && dictionary.is_none() {
+        bail!("nothing to scan: give SAMPLE.csv, --dictionary FILE, or --deal with a `[datasets.evidence]` section");
+    }
+    let mut roles = roles(&spec);
+    if args.subject.is_some() {
+        roles.subject = args.subject.clone();
+    }
+    if !args.text.is_empty() {
+        roles.text = args.text.clone();
+    }
+    if !args.quasi_identifiers.is_empty() {
+        roles.quasi_identifiers = args.quasi_identifiers.clone();
+    }
+    let mut settings = Settings::new(&pack, lexicon);
+    settings.strict = args.strict;
+    let observed = observe(sample.as_deref(), dictionary.as_deref(), &roles, &settings)?;
+    let declared = dataset.zip(deal.as_ref()).map(|(d, (path, _))| Declared {
+        deal: path.display().to_string(),
+        dataset: d.id.clone(),
+        categories: d.categories.iter().map(|c| c.get_ref().clone()).collect(),
+        excluded: d.excluded.iter().map(|c| c.get_ref().clone()).collect(),
+        form: crate::deal::written(&d.form),
+    });
+    Ok(match args.format {
+        ExplainFormat::Json => {
+            serde_json::to_string_pretty(&Document {
+                observed: &observed,
+                declared,
+            })? + "\n"
+        }
+        ExplainFormat::Text => render(&observed, declared.as_ref()),
+    })
+}
+
+fn pick<'a>(path: &std::path::Path, deal: &'a Deal, id: Option<&str>) -> Result<&'a Dataset> {
+    let ids: Vec<&str> = deal.datasets.iter().map(|d| d.id.as_str()).collect();
+    match id {
+        Some(id) => deal.datasets.iter().find(|d| d.id == id).ok_or_else(|| {
+            let hint = nearest(id, ids.iter().copied())
+                .map(|n| format!("; did you mean `{n}`?"))
+                .unwrap_or_else(|| format!("; it has {}", ids.join(", ")));
+            anyhow::anyhow!("{}: no dataset `{id}`{hint}", path.display())
+        }),
+        None => deal
+            .datasets
+            .iter()
+            .find(|d| d.evidence.is_some())
+            .or(deal.datasets.first())
+            .ok_or_else(|| anyhow::anyhow!("{}: the deal has no dataset", path.display())),
+    }
+}
+
+fn table(header: &[&str]) -> comfy_table::Table {
+    crate::render::table::table(header, crate::render::table::terminal_width())
+}
+
+/// The evidence for a person: what was read, each category seen and how, re-identification.
+pub fn render(o: &Observed, declared: Option<&Declared>) -> String {
+    let mut out = String::new();
+    if let Some(sample) = &o.sample {
+        let subjects = match (o.subjects, &o.subject) {
+            (Some(n), Some(col)) => format!(", {n} distinct {col}"),
+            _ => String::new(),
+        };
+        let _ = writeln!(out, "sample {sample}: {} rows{subjects}", o.rows);
+    }
+    if let Some(d) = &o.dictionary {
+        let _ = writeln!(out, "dictionary {d}");
+    }
+    if o.malformed > 0 {
+        let _ = writeln!(out, "{} malformed row(s) skipped; the first:", o.malformed);
+        for m in &o.malformed_lines {
+            let _ = writeln!(out, "  line {}: {}", m.line, crate::render::clean(&m.problem));
+        }
+    }
+    if o.categories.is_empty() {
+        let _ = writeln!(out, "\nNo sensitive category seen.");
+    } else {
+        let _ = writeln!(out, "\nSensitive categories seen in the data");
+        let mut header = vec![
+            "category",
+            "subjects",
+            "rows",
+            "most frequent values",
+            "columns, shapes",
+        ];
+        if declared.is_some() {
+            header.push("declared");
+        }
+        let mut t = table(&header);
+        for s in &o.categories {
+            let subjects = match s.subjects {
+                Some(n) if s.rows > 0 => format!("{n} ({})", percent(s.share)),
+                _ => "-".to_string(),
+            };
+            let values: Vec<String> = s
+                .top_values
+                .iter()
+                .map(|v| format!("{} ({})", crate::render::clean(&v.value), v.rows))
+                .collect();
+            let how: Vec<String> = s.columns.iter().chain(&s.shapes).cloned().collect();
+            let mut row = vec![
+                s.category.clone(),
+                subjects,
+                s.rows.to_string(),
+                values.join("\n"),
+                how.join("\n"),
+            ];
+            if let Some(d) = declared {
+                row.push(
+                    if d.excluded.contains(&s.category) {
+                        "EXCLUDED, yet found"
+                    } else if d.categories.contains(&s.category) {
+                        "yes"
+                    } else {
+                        "NO"
+                    }
+                    .to_string(),
+                );
+            }
+            t.add_row(row);
+        }
+        let _ = writeln!(out, "{t}");
+    }
+    if let Some(r) = &o.reidentification {
+        let _ = writeln!(
+            out,
+            "\nRe-identification on {} ({} records: one per subject and tuple)",
+            r.quasi_identifiers.join(", "),
+            r.records
+        );
+        let mut t = table(&["measure", "value"]);
+        t.add_row(vec!["equivalence classes".to_string(), r.classes.to_string()]);
+        t.add_row(vec![
+            "records unique (k = 1)".to_string(),
+            format!("{} ({})", r.unique, percent(r.unique_share)),
+        ]);
+        t.add_row(vec![
+            format!("records in classes under k = {}", r.k),
+            format!("{} ({})", r.under_k, percent(r.under_k_share)),
+        ]);
+        t.add_row(vec!["smallest class (min k)".to_string(), r.min_k.to_string()]);
+        for w in &r.unique_share_without {
+            t.add_row(vec![
+                format!("unique without {}", w.quasi_identifier),
+                percent(w.unique_share),
+            ]);
+        }
+        let _ = writeln!(out, "{t}");
+    }
+    if let Some(d) = declared {
+        let _ = writeln!(
+            out,
+            "\nDeclared in {} for dataset `{}`: form {}, categories {}{}",
+            d.deal,
+            d.dataset,
+            d.form,
+            if d.categories.is_empty() {
+                "none".to_string()
+            } else {
+                d.categories.join(", ")
+            },
+            if d.excluded.is_empty() {
+                String::new()
+            } else {
+                format!(", excluded {}", d.excluded.join(", "))
+            }
+        );
+    }
+    out
+}

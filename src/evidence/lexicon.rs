@@ -1,0 +1,254 @@
+//! What reveals a category in data: the pack's keywords (matched in text cells), field words
+//! (matched in column names and dictionary descriptions) and value shapes (whole cells), built
+//! once into automata. A category is a bit of a `Mask`.
+
+use crate::pack::RulePack;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use anyhow::{Context as _, Result, bail};
+use regex::Regex;
+
+/// One bit per category, in `Lexicon::categories` order.
+pub type Mask = u64;
+
+pub struct Lexicon {
+    /// Category ids, bit i of a mask being categories[i].
+    pub categories: Vec<String>,
+    keywords: AhoCorasick,
+    /// For each keyword pattern: its category's bit and whether it must sit on word boundaries.
+    keyword_meta: Vec<(u32, bool)>,
+    fields: Vec<(String, u32)>,
+    pub shapes: Vec<Shape>,
+}
+
+impl std::fmt::Debug for Lexicon {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Lexicon({} categories)", self.categories.len())
+    }
+}
+
+pub struct Shape {
+    pub id: String,
+    pub category: u32,
+    pub regex: Regex,
+}
+
+impl Lexicon {
+    /// The pack's signals: keywords, field words and value shapes of every category.
+    pub fn from_pack(pack: &RulePack) -> Result<Lexicon> {
+        let categories: Vec<String> = pack.categories.keys().cloned().collect();
+        if categories.len() > 64 {
+            bail!(
+                "the evidence scan handles at most 64 categories; the pack has {}",
+                categories.len()
+            );
+        }
+        let mut patterns = Vec::new();
+        let mut meta = Vec::new();
+        let mut fields = Vec::new();
+        for (bit, c) in pack.categories.values().enumerate() {
+            for k in &c.signals.keywords {
+                patterns.push(k.to_lowercase());
+                meta.push((bit as u32, c.signals.word_boundary));
+            }
+            for f in &c.signals.fields {
+                fields.push((normalise_field(f), bit as u32));
+            }
+        }
+        let mut shapes = Vec::new();
+        for s in pack.value_shapes.values() {
+            let Some(bit) = categories.iter().position(|c| *c == s.category) else {
+                continue;
+            };
+            let regex = Regex::new(&s.pattern).with_context(|| format!("value shape `{}`: bad pattern", s.id))?;
+            shapes.push(Shape {
+                id: s.id.clone(),
+                category: bit as u32,
+                regex,
+            });
+        }
+        Self::build(categories, patterns, meta, fields, shapes)
+    }
+
+    /// A plain keyword list (one per line, `#` comments; a `# --- name` line starts the group
+    /// `name`), matched as case-insensitive substrings: the benchmark's list, or a client's.
+    pub fn from_keyword_file(path: &std::path::Path) -> Result<Lexicon> {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("cannot read keyword list {}", path.display()))?;
+        let mut categories: Vec<String> = Vec::new();
+        let mut patterns = Vec::new();
+        let mut meta = Vec::new();
+        for line in text.lines() {
+            let line = line.trim();
+            if let Some(group) = line.strip_prefix("# ---") {
+                let name = group.trim().split(['/', ' ']).next().unwrap_or("").to_string();
+                categories.push(if name.is_empty() {
+                    format!("group-{}", categories.len() + 1)
+                } else {
+                    name
+                });
+                continue;
+            }
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if categories.is_empty() {
+                categories.push("keywords".to_string());
+            }
+            patterns.push(line.to_lowercase());
+            meta.push(((categories.len() - 1) as u32, false));
+        }
+        if patterns.is_empty() {
+            bail!("{}: no keywords (one per line; `#` starts a comment)", path.display());
+        }
+        if categories.len() > 64 {
+            bail!(
+                "{}: at most 64 `# ---` groups, found {}",
+                path.display(),
+                categories.len()
+            );
+        }
+        Self::build(categories, patterns, meta, Vec::new(), Vec::new())
+    }
+
+    fn build(
+        categories: Vec<String>,
+        patterns: Vec<String>,
+        keyword_meta: Vec<(u32, bool)>,
+        fields: Vec<(String, u32)>,
+        shapes: Vec<Shape>,
+    ) -> Result<Lexicon> {
+        let keywords = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .context("cannot build the keyword automaton")?;
+        Ok(Lexicon {
+            categories,
+            keywords,
+            keyword_meta,
+            fields,
+            shapes,
+        })
+    }
+
+    /// The categories whose keywords a text cell holds. Case-insensitive for all of Unicode
+    /// (non-ASCII text is lowercased first); word-boundary keywords must not touch a letter or
+    /// digit on either side ("rum" is not in "drumsticks").
+    pub fn classify_text(&self, text: &str) -> Mask {
+        if text.is_ascii() {
+            self.matches(text)
+        } else {
+            self.matches(&text.to_lowercase())
+        }
+    }
+
+    fn matches(&self, text: &str) -> Mask {
+        let mut mask = 0;
+        for m in self.keywords.find_overlapping_iter(text) {
+            let (bit, word) = self.keyword_meta[m.pattern().as_usize()];
+            if mask & (1 << bit) != 0 {
+                continue;
+            }
+            if word && !on_word_boundaries(text, m.start(), m.end()) {
+                continue;
+            }
+            mask |= 1 << bit;
+        }
+        mask
+    }
+
+    /// The categories a column name or a dictionary description reveals.
+    pub fn classify_field(&self, name: &str) -> Mask {
+        let name = normalise_field(name);
+        let mut mask = 0;
+        for (word, bit) in &self.fields {
+            let mut from = 0;
+            while let Some(i) = name[from..].find(word.as_str()) {
+                let start = from + i;
+                if on_word_boundaries(&name, start, start + word.len()) {
+                    mask |= 1 << bit;
+                    break;
+                }
+                from = start + 1;
+            }
+        }
+        mask
+    }
+
+    /// The ids of the categories in a mask.
+    pub fn names(&self, mask: Mask) -> impl Iterator<Item = &str> {
+        self.categories
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| mask & (1 << i) != 0)
+            .map(|(_, c)| c.as_str())
+    }
+}
+
+/// `Date_of-Birth` as `date of birth`.
+fn normalise_field(name: &str) -> String {
+    name.to_lowercase()
+        .chars()
+        .map(|c| if c == '_' || c == '-' || c == '.' { ' ' } else { c })
+        .collect()
+}
+
+fn on_word_boundaries(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pack_lexicon() -> (Lexicon, RulePack) {
+        let pack = RulePack::load(&[]).unwrap();
+        (Lexicon::from_pack(&pack).unwrap(), pack)
+    }
+
+    fn named(l: &Lexicon, mask: Mask) -> Vec<&str> {
+        l.names(mask).collect()
+    }
+
+    #[test]
+    fn keywords_match_on_word_boundaries_and_any_case() {
+        let (l, _) = pack_lexicon();
+        assert_eq!(named(&l, l.classify_text("Bacardi RUM 750ml")), ["alcohol"]);
+        assert!(named(&l, l.classify_text("Chicken drumsticks per lb")).is_empty());
+        assert_eq!(named(&l, l.classify_text("Metformin 500mg 60ct")), ["pharmacy"]);
+        // Unicode-aware: non-ASCII text is lowercased before matching.
+        assert_eq!(named(&l, l.classify_text("Crème INSULIN pen")), ["pharmacy"]);
+    }
+
+    #[test]
+    fn field_names_and_descriptions_reveal_categories() {
+        let (l, _) = pack_lexicon();
+        assert_eq!(named(&l, l.classify_field("date_of_birth")), ["demographics"]);
+        assert_eq!(named(&l, l.classify_field("Customer e-mail")), ["direct-identifiers"]);
+        assert_eq!(named(&l, l.classify_field("primary_diagnosis_code")), ["health"]);
+        assert_eq!(named(&l, l.classify_field("gps_lat")), ["precise-location"]);
+        assert!(named(&l, l.classify_field("category_code")).is_empty());
+    }
+
+    #[test]
+    fn value_shapes_recognise_identifiers_not_dates() {
+        let (l, _) = pack_lexicon();
+        let shape = |v: &str| {
+            l.shapes
+                .iter()
+                .filter(|s| s.regex.is_match(v))
+                .map(|s| s.id.as_str())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(shape("jane.doe@example.com"), ["email"]);
+        assert_eq!(shape("+1 415-555-0100"), ["phone"]);
+        assert_eq!(shape("4111 1111 1111 1111"), ["payment-card"]);
+        assert_eq!(shape("123-45-6789"), ["us-ssn"]);
+        assert_eq!(shape("51.5007, -0.1246"), ["coordinates"]);
+        assert!(shape("2024-01-28").is_empty());
+        assert!(shape("26584").is_empty());
+        assert!(shape("LC2415540776").is_empty());
+    }
+}

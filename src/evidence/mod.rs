@@ -1,0 +1,486 @@
+//! Evidence from the data itself: a dataset's sample (CSV) and data dictionary are scanned
+//! for the pack's sensitive signals and for re-identification risk, and what they show is
+//! set beside what the deal declares (`facts.evidence`, read by rules/evidence.toml).
+
+pub mod command;
+pub mod lexicon;
+pub mod scan;
+
+use crate::deal::{Dataset, Deal, EvidenceSpec};
+use crate::pack::RulePack;
+use anyhow::{Context as _, Result, bail};
+use lexicon::{Lexicon, Mask};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// What the scan of one dataset's sample and dictionary found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Observed {
+    pub sample: Option<String>,
+    pub dictionary: Option<String>,
+    /// Records read (malformed ones excluded).
+    pub rows: u64,
+    pub malformed: u64,
+    /// The first malformed rows, by line.
+    pub malformed_lines: Vec<MalformedLine>,
+    pub subject: Option<String>,
+    /// Distinct subjects, when the sample names a subject column.
+    pub subjects: Option<u64>,
+    /// Every category the data reveal, in pack order.
+    pub categories: Vec<Seen>,
+    pub reidentification: Option<Reidentification>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MalformedLine {
+    pub line: u64,
+    pub problem: String,
+}
+
+/// One category the data reveal, and how.
+#[derive(Debug, Clone, Serialize)]
+pub struct Seen {
+    pub category: String,
+    /// Rows whose text columns hold one of its keywords.
+    pub rows: u64,
+    /// Distinct subjects with such a row.
+    pub subjects: Option<u64>,
+    /// Those subjects' share of all subjects (of rows, without a subject column), 0 to 1.
+    pub share: f64,
+    /// The most frequent matching text values and their rows.
+    pub top_values: Vec<ValueCount>,
+    /// Columns (or dictionary fields) whose name or description reveals it.
+    pub columns: Vec<String>,
+    /// Columns whose values have a shape that reveals it: `shape in column`.
+    pub shapes: Vec<String>,
+    /// All of it in words, for messages.
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ValueCount {
+    pub value: String,
+    pub rows: u64,
+}
+
+/// Equivalence classes over the quasi-identifiers: records are one per distinct subject and
+/// quasi-identifier tuple (one per row without a subject column).
+#[derive(Debug, Clone, Serialize)]
+pub struct Reidentification {
+    pub quasi_identifiers: Vec<String>,
+    pub k: u64,
+    pub records: u64,
+    pub classes: u64,
+    /// Records alone in their class (k = 1).
+    pub unique: u64,
+    /// Records in classes smaller than k.
+    pub under_k: u64,
+    pub unique_share: f64,
+    pub under_k_share: f64,
+    pub min_k: u64,
+    /// The unique share with each quasi-identifier left out, most identifying first.
+    pub unique_share_without: Vec<WithoutOne>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WithoutOne {
+    pub quasi_identifier: String,
+    pub unique_share: f64,
+}
+
+/// Scan settings that come from the pack and the command line.
+pub struct Settings<'a> {
+    pub lexicon: &'a Lexicon,
+    pub k: u64,
+    pub shape_rows: u64,
+    pub strict: bool,
+    pub progress: bool,
+}
+
+impl<'a> Settings<'a> {
+    pub fn new(pack: &RulePack, lexicon: &'a Lexicon) -> Settings<'a> {
+        Settings {
+            lexicon,
+            k: pack.scoring.evidence_k,
+            shape_rows: pack.scoring.evidence_shape_rows,
+            strict: false,
+            progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        }
+    }
+}
+
+/// Scans a sample and/or a dictionary with the given column roles.
+pub fn observe(
+    sample: Option<&Path>,
+    dictionary: Option<&Path>,
+    roles: &scan::Roles,
+    settings: &Settings,
+) -> Result<Observed> {
+    let lexicon = settings.lexicon;
+    let mut masks_by_column: BTreeMap<usize, (Vec<String>, Vec<String>)> = BTreeMap::new();
+    let mut observed = Observed {
+        sample: sample.map(|p| p.display().to_string()),
+        dictionary: dictionary.map(|p| p.display().to_string()),
+        rows: 0,
+        malformed: 0,
+        malformed_lines: Vec::new(),
+        subject: roles.subject.clone(),
+        subjects: None,
+        categories: Vec::new(),
+        reidentification: None,
+    };
+    let mut tally = None;
+    if let Some(path) = sample {
+        let t = scan::scan(
+            path,
+            roles,
+            lexicon,
+            &scan::Options {
+                shape_rows: settings.shape_rows,
+                progress: settings.progress,
+            },
+        )?;
+        if settings.strict && t.malformed > 0 {
+            let (line, problem) = t.malformed_lines.first().cloned().unwrap_or_default();
+            bail!(
+                "{}:{line}: malformed row ({problem}); {} malformed row(s) in all (--strict)",
+                path.display(),
+                t.malformed
+            );
+        }
+        for (bit, _) in lexicon.categories.iter().enumerate() {
+            for (c, name) in t.header.iter().enumerate() {
+                if lexicon.classify_field(name) & (1 << bit) != 0 {
+                    masks_by_column.entry(bit).or_default().0.push(name.clone());
+                }
+                for &shape in &t.column_shapes[c] {
+                    if lexicon.shapes[shape].category as usize == bit {
+                        let s = format!("{} in column {name}", lexicon.shapes[shape].id);
+                        masks_by_column.entry(bit).or_default().1.push(s);
+                    }
+                }
+            }
+        }
+        observed.rows = t.rows;
+        observed.malformed = t.malformed;
+        observed.malformed_lines = t
+            .malformed_lines
+            .iter()
+            .map(|(line, problem)| MalformedLine {
+                line: *line,
+                problem: problem.clone(),
+            })
+            .collect();
+        observed.subjects = t.subjects;
+        tally = Some(t);
+    }
+    if let Some(path) = dictionary {
+        for (field, mask) in dictionary_fields(path, lexicon)? {
+            for bit in bits(mask) {
+                masks_by_column
+                    .entry(bit)
+                    .or_default()
+                    .0
+                    .push(format!("{field} (dictionary)"));
+            }
+        }
+    }
+    for (bit, category) in lexicon.categories.iter().enumerate() {
+        let rows = tally.as_ref().map_or(0, |t| t.category_rows[bit]);
+        let subjects = tally.as_ref().and_then(|t| t.category_subjects.get(bit).copied());
+        let (columns, shapes) = masks_by_column.remove(&bit).unwrap_or_default();
+        if rows == 0 && columns.is_empty() && shapes.is_empty() {
+            continue;
+        }
+        let share = match (subjects, observed.subjects) {
+            (Some(n), Some(all)) if all > 0 => n as f64 / all as f64,
+            _ if observed.rows > 0 => rows as f64 / observed.rows as f64,
+            _ => 0.0,
+        };
+        let top_values: Vec<ValueCount> = tally
+            .as_ref()
+            .map(|t| {
+                t.top_values[bit]
+                    .iter()
+                    .map(|(value, rows)| ValueCount {
+                        value: value.clone(),
+                        rows: *rows,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let summary = summary(
+            rows,
+            subjects,
+            observed.subjects,
+            share,
+            &top_values,
+            &columns,
+            &shapes,
+            roles,
+        );
+        observed.categories.push(Seen {
+            category: category.clone(),
+            rows,
+            subjects,
+            share,
+            top_values,
+            columns,
+            shapes,
+            summary,
+        });
+    }
+    if let Some(t) = &tally
+        && !roles.quasi_identifiers.is_empty()
+    {
+        observed.reidentification = Some(reidentification(&t.classes, roles, settings.k));
+    }
+    Ok(observed)
+}
+
+fn bits(mask: Mask) -> impl Iterator<Item = usize> {
+    (0..64).filter(move |b| mask & (1 << b) != 0)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn summary(
+    rows: u64,
+    subjects: Option<u64>,
+    all_subjects: Option<u64>,
+    share: f64,
+    top: &[ValueCount],
+    columns: &[String],
+    shapes: &[String],
+    roles: &scan::Roles,
+) -> String {
+    let mut parts = Vec::new();
+    if rows > 0 {
+        let who = match (subjects, all_subjects) {
+            (Some(n), Some(all)) => format!(
+                "{} of {all} {} ({n}), {rows} rows",
+                percent(share),
+                roles.subject.as_deref().unwrap_or("subjects")
+            ),
+            _ => format!("{rows} rows ({})", percent(share)),
+        };
+        let examples: Vec<String> = top.iter().map(|v| format!("\"{}\"", v.value)).collect();
+        parts.push(if examples.is_empty() {
+            who
+        } else {
+            format!("{who}, e.g. {}", examples.join(", "))
+        });
+    }
+    if !columns.is_empty() {
+        parts.push(format!("columns {}", columns.join(", ")));
+    }
+    parts.extend(shapes.iter().cloned());
+    parts.join("; ")
+}
+
+/// A share as a percentage with one decimal (`12.3%`).
+pub fn percent(share: f64) -> String {
+    format!("{:.1}%", share * 100.0)
+}
+
+fn reidentification(classes: &[(Vec<u8>, u64)], roles: &scan::Roles, k: u64) -> Reidentification {
+    let records: u64 = classes.iter().map(|(_, n)| n).sum();
+    let unique = classes.iter().filter(|(_, n)| *n == 1).count() as u64;
+    let under_k: u64 = classes.iter().filter(|(_, n)| *n < k).map(|(_, n)| n).sum();
+    let share = |n: u64| if records == 0 { 0.0 } else { n as f64 / records as f64 };
+    let mut without: Vec<WithoutOne> = roles
+        .quasi_identifiers
+        .iter()
+        .enumerate()
+        .map(|(left_out, name)| {
+            let mut merged: BTreeMap<Vec<&[u8]>, u64> = BTreeMap::new();
+            for (key, n) in classes {
+                let mut values = scan::class_values(key);
+                values.remove(left_out);
+                *merged.entry(values).or_default() += n;
+            }
+            let unique = merged.values().filter(|n| **n == 1).count() as u64;
+            WithoutOne {
+                quasi_identifier: name.clone(),
+                unique_share: share(unique),
+            }
+        })
+        .collect();
+    without.sort_by(|a, b| {
+        a.unique_share
+            .total_cmp(&b.unique_share)
+            .then_with(|| a.quasi_identifier.cmp(&b.quasi_identifier))
+    });
+    Reidentification {
+        quasi_identifiers: roles.quasi_identifiers.clone(),
+        k,
+        records,
+        classes: classes.len() as u64,
+        unique,
+        under_k,
+        unique_share: share(unique),
+        under_k_share: share(under_k),
+        min_k: classes.iter().map(|(_, n)| *n).min().unwrap_or(0),
+        unique_share_without: if roles.quasi_identifiers.len() > 1 {
+            without
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+/// A data dictionary: a CSV whose first column names a field and whose second describes it
+/// (a third, an example value, is optional); each field with the categories it reveals.
+fn dictionary_fields(path: &Path, lexicon: &Lexicon) -> Result<Vec<(String, Mask)>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .with_context(|| format!("cannot read data dictionary {}", path.display()))?;
+    let mut out = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.with_context(|| format!("{}:{}: not a CSV row", path.display(), i + 2))?;
+        let Some(name) = record.get(0).filter(|n| !n.trim().is_empty()) else {
+            bail!("{}:{}: the first column must name the field", path.display(), i + 2);
+        };
+        let mut mask = lexicon.classify_field(name);
+        if let Some(description) = record.get(1) {
+            mask |= lexicon.classify_field(description);
+        }
+        if let Some(example) = record.get(2) {
+            for shape in &lexicon.shapes {
+                if shape.regex.is_match(example.trim()) {
+                    mask |= 1 << shape.category;
+                }
+            }
+        }
+        out.push((name.trim().to_string(), mask));
+    }
+    Ok(out)
+}
+
+/// The column roles a dataset's evidence names.
+pub fn roles(spec: &EvidenceSpec) -> scan::Roles {
+    scan::Roles {
+        subject: spec.subject.clone(),
+        text: spec.text.clone(),
+        quasi_identifiers: spec.quasi_identifiers.clone(),
+    }
+}
+
+/// Scans every dataset's evidence (paths relative to the deal file) and attaches the results.
+/// An error names the deal file's line of the `[datasets.evidence]` field at fault.
+pub fn gather(deal_path: &Path, source: &str, deal: &mut Deal, settings: &Settings) -> Result<()> {
+    let base = deal_path.parent().unwrap_or(Path::new("."));
+    for (i, dataset) in deal.datasets.iter_mut().enumerate() {
+        let Some(spec) = &dataset.evidence else { continue };
+        let at = |field: &str| {
+            let path = format!("datasets[{i}].evidence.{field}");
+            match crate::locate::position(source, &path) {
+                Some((line, column)) => format!("{}:{line}:{column} (field `{path}`)", deal_path.display()),
+                None => format!("{} (field `{path}`)", deal_path.display()),
+            }
+        };
+        if spec.sample.is_none() && spec.dictionary.is_none() {
+            bail!(
+                "{}: `[datasets.evidence]` needs a `sample` or a `dictionary`",
+                at("sample")
+            );
+        }
+        let resolve = |p: &String| -> PathBuf { base.join(p) };
+        let sample = spec.sample.as_ref().map(resolve);
+        let dictionary = spec.dictionary.as_ref().map(resolve);
+        let observed =
+            observe(sample.as_deref(), dictionary.as_deref(), &roles(spec), settings).with_context(|| {
+                let field = if spec.sample.is_none() { "dictionary" } else { "sample" };
+                format!("{}: evidence of dataset `{}`", at(field), dataset.id)
+            })?;
+        dataset.observed = Some(Arc::new(observed));
+    }
+    Ok(())
+}
+
+/// The evidence of one dataset as rules read it (`facts.evidence`).
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceFacts {
+    pub dataset: String,
+    pub declared_form: String,
+    /// Categories the data reveal.
+    pub observed: Vec<String>,
+    /// Observed, neither declared nor excluded.
+    pub undeclared: Vec<String>,
+    /// Excluded at source, yet observed.
+    pub contradicted_exclusions: Vec<String>,
+    /// For each observed category, how it was seen, in words.
+    pub seen: BTreeMap<String, String>,
+    pub rows: u64,
+    pub records: u64,
+    pub classes: u64,
+    pub k: u64,
+    pub k1_share: f64,
+    pub klt_k_share: f64,
+    pub k1_percent: String,
+    pub klt_k_percent: String,
+    pub min_k: u64,
+    pub quasi_identifiers: Vec<String>,
+    /// The quasi-identifier whose absence lowers uniqueness most, or "".
+    pub most_identifying: String,
+}
+
+pub fn facts(dataset: &Dataset, observed: &Observed) -> EvidenceFacts {
+    let declared: Vec<&str> = dataset.categories.iter().map(|c| c.get_ref().as_str()).collect();
+    let excluded: Vec<&str> = dataset.excluded.iter().map(|c| c.get_ref().as_str()).collect();
+    let ids: Vec<String> = observed.categories.iter().map(|s| s.category.clone()).collect();
+    let reid = observed.reidentification.as_ref();
+    EvidenceFacts {
+        dataset: dataset.id.clone(),
+        declared_form: crate::deal::written(&dataset.form),
+        undeclared: ids
+            .iter()
+            .filter(|c| !declared.contains(&c.as_str()) && !excluded.contains(&c.as_str()))
+            .cloned()
+            .collect(),
+        contradicted_exclusions: ids.iter().filter(|c| excluded.contains(&c.as_str())).cloned().collect(),
+        seen: observed
+            .categories
+            .iter()
+            .map(|s| (s.category.clone(), s.summary.clone()))
+            .collect(),
+        observed: ids,
+        rows: observed.rows,
+        records: reid.map_or(0, |r| r.records),
+        classes: reid.map_or(0, |r| r.classes),
+        k: reid.map_or(0, |r| r.k),
+        k1_share: reid.map_or(0.0, |r| r.unique_share),
+        klt_k_share: reid.map_or(0.0, |r| r.under_k_share),
+        k1_percent: percent(reid.map_or(0.0, |r| r.unique_share)),
+        klt_k_percent: percent(reid.map_or(0.0, |r| r.under_k_share)),
+        min_k: reid.map_or(0, |r| r.min_k),
+        quasi_identifiers: reid.map_or(Vec::new(), |r| r.quasi_identifiers.clone()),
+        most_identifying: reid
+            .and_then(|r| r.unique_share_without.first())
+            .filter(|w| reid.is_some_and(|r| w.unique_share < r.unique_share))
+            .map_or(String::new(), |w| w.quasi_identifier.clone()),
+    }
+}
+
+/// A scenario that excludes a category the base deal did not is a promise to filter it out:
+/// the sample (taken before that filter) no longer speaks for it.
+pub fn carry_over(base: &Deal, variant: &mut Deal) {
+    for dataset in &mut variant.datasets {
+        let Some(before) = base.datasets.iter().find(|d| d.id == dataset.id) else {
+            continue;
+        };
+        let Some(observed) = &before.observed else { continue };
+        let newly_excluded: Vec<&str> = dataset
+            .excluded
+            .iter()
+            .map(|c| c.get_ref().as_str())
+            .filter(|c| !before.excluded.iter().any(|b| b.get_ref() == c))
+            .collect();
+        let mut kept = (**observed).clone();
+        kept.categories
+            .retain(|s| !newly_excluded.contains(&s.category.as_str()));
+        dataset.observed = Some(Arc::new(kept));
+    }
+}

@@ -1,0 +1,509 @@
+//! The scan of a CSV sample: one pass, in parallel byte ranges of the file (one per core),
+//! each parsed with the csv crate into its own tallies, merged at the end. Memory grows with
+//! distinct subjects, quasi-identifier classes and (up to a bound) distinct text values, never
+//! with rows. Per-row work is three hash lookups; a text value is matched against the keyword
+//! automaton once, then cached.
+
+use super::lexicon::{Lexicon, Mask};
+use anyhow::{Context as _, Result, bail};
+use csv::ByteRecord;
+use foldhash::HashMap;
+use rayon::prelude::*;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
+
+/// Distinct text values whose categories are cached; beyond it, values are matched each time.
+const MAX_CACHED_TEXTS: usize = 200_000;
+/// Malformed rows shown by line.
+const MALFORMED_SHOWN: usize = 5;
+/// Below this size a sample is scanned as one range.
+const PARALLEL_FROM_BYTES: u64 = 8 << 20;
+/// Separates quasi-identifier values in a class key (a byte CSV text never has unquoted).
+const UNIT: u8 = 0x1f;
+
+/// The columns of a sample, by name, and what each tells.
+#[derive(Debug, Clone, Default)]
+pub struct Roles {
+    pub subject: Option<String>,
+    pub text: Vec<String>,
+    pub quasi_identifiers: Vec<String>,
+}
+
+/// The same roles as column positions.
+#[derive(Debug, Clone)]
+struct Columns {
+    width: usize,
+    subject: Option<usize>,
+    text: Vec<usize>,
+    qi: Vec<usize>,
+}
+
+pub struct Options {
+    pub shape_rows: u64,
+    pub progress: bool,
+}
+
+/// What one pass over a sample counted.
+pub struct Tally {
+    pub header: Vec<String>,
+    pub rows: u64,
+    pub malformed: u64,
+    /// The first malformed rows: (line, problem).
+    pub malformed_lines: Vec<(u64, String)>,
+    /// Rows matching each category (by lexicon bit).
+    pub category_rows: Vec<u64>,
+    /// Distinct subjects with a match in each category; empty without a subject column.
+    pub category_subjects: Vec<u64>,
+    pub subjects: Option<u64>,
+    /// Most frequent matching text values per category: (value, rows).
+    pub top_values: Vec<Vec<(String, u64)>>,
+    /// Quasi-identifier tuples (values joined by 0x1f) and the records in each class.
+    pub classes: Vec<(Vec<u8>, u64)>,
+    /// For each column, the value shapes (lexicon index) most of its first rows match.
+    pub column_shapes: Vec<Vec<usize>>,
+}
+
+#[derive(Default)]
+struct SubjectAcc {
+    mask: Mask,
+    classes: Vec<u32>,
+}
+
+struct TextAcc {
+    mask: Mask,
+    rows: u64,
+}
+
+/// The tallies of one byte range.
+#[derive(Default)]
+struct Acc {
+    rows: u64,
+    malformed: u64,
+    /// (absolute byte offset, problem) of the first malformed rows.
+    malformed_at: Vec<(u64, String)>,
+    category_rows: Vec<u64>,
+    texts: HashMap<Box<[u8]>, TextAcc>,
+    subjects: HashMap<Box<[u8]>, SubjectAcc>,
+    class_ids: HashMap<Box<[u8]>, u32>,
+    class_keys: Vec<Box<[u8]>>,
+    /// Without a subject column, every row is a record: rows per class.
+    class_rows: Vec<u64>,
+    shape_hits: Vec<Vec<u64>>,
+    shape_cells: Vec<u64>,
+}
+
+impl Acc {
+    fn new(categories: usize, width: usize, shapes: usize) -> Acc {
+        Acc {
+            category_rows: vec![0; categories],
+            shape_hits: vec![vec![0; shapes]; width],
+            shape_cells: vec![0; width],
+            ..Acc::default()
+        }
+    }
+
+    fn malformed(&mut self, offset: u64, problem: String) {
+        self.malformed += 1;
+        if self.malformed_at.len() < MALFORMED_SHOWN {
+            self.malformed_at.push((offset, problem));
+        }
+    }
+
+    fn text_mask(&mut self, lexicon: &Lexicon, cell: &[u8]) -> Option<Mask> {
+        if let Some(t) = self.texts.get_mut(cell) {
+            t.rows += 1;
+            return Some(t.mask);
+        }
+        let text = std::str::from_utf8(cell).ok()?;
+        let mask = lexicon.classify_text(text);
+        if self.texts.len() < MAX_CACHED_TEXTS {
+            self.texts.insert(cell.into(), TextAcc { mask, rows: 1 });
+        }
+        Some(mask)
+    }
+
+    fn class_id(&mut self, key: &[u8]) -> u32 {
+        if let Some(id) = self.class_ids.get(key) {
+            return *id;
+        }
+        let id = self.class_keys.len() as u32;
+        self.class_keys.push(key.into());
+        self.class_ids.insert(key.into(), id);
+        self.class_rows.push(0);
+        id
+    }
+
+    fn row(&mut self, lexicon: &Lexicon, cols: &Columns, record: &ByteRecord, key: &mut Vec<u8>) -> Result<(), String> {
+        let mut mask = 0;
+        for &c in &cols.text {
+            mask |= self
+                .text_mask(lexicon, &record[c])
+                .ok_or_else(|| format!("column {} is not valid UTF-8", c + 1))?;
+        }
+        self.rows += 1;
+        let mut bits = mask;
+        while bits != 0 {
+            self.category_rows[bits.trailing_zeros() as usize] += 1;
+            bits &= bits - 1;
+        }
+        let class = if cols.qi.is_empty() {
+            None
+        } else {
+            key.clear();
+            for (i, &c) in cols.qi.iter().enumerate() {
+                if i > 0 {
+                    key.push(UNIT);
+                }
+                key.extend_from_slice(&record[c]);
+            }
+            Some(self.class_id(key))
+        };
+        match cols.subject {
+            Some(s) => {
+                let subject = &record[s];
+                let entry = match self.subjects.get_mut(subject) {
+                    Some(e) => e,
+                    None => self.subjects.entry(subject.into()).or_default(),
+                };
+                entry.mask |= mask;
+                if let Some(class) = class
+                    && !entry.classes.contains(&class)
+                {
+                    entry.classes.push(class);
+                }
+            }
+            None => {
+                if let Some(class) = class {
+                    self.class_rows[class as usize] += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn shapes(&mut self, lexicon: &Lexicon, record: &ByteRecord) {
+        for (c, cell) in record.iter().enumerate() {
+            let Ok(text) = std::str::from_utf8(cell) else { continue };
+            let text = text.trim();
+            if text.is_empty() || c >= self.shape_cells.len() {
+                continue;
+            }
+            self.shape_cells[c] += 1;
+            for (i, shape) in lexicon.shapes.iter().enumerate() {
+                if shape.regex.is_match(text) {
+                    self.shape_hits[c][i] += 1;
+                }
+            }
+        }
+    }
+}
+
+/// Reads the header row: its names and the byte offset where the records start.
+fn header(path: &Path) -> Result<(Vec<String>, u64)> {
+    let file = File::open(path).with_context(|| format!("cannot read sample {}", path.display()))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(file);
+    let mut record = ByteRecord::new();
+    let found = reader
+        .read_byte_record(&mut record)
+        .with_context(|| format!("{}:1: cannot read the header row", path.display()))?;
+    if !found || record.iter().all(|c| c.is_empty()) {
+        bail!(
+            "{}: the sample is empty; expected a header row naming its columns",
+            path.display()
+        );
+    }
+    let names = record
+        .iter()
+        .map(|c| String::from_utf8(c.to_vec()).map(|s| s.trim().to_string()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| anyhow::anyhow!("{}:1: the header row is not valid UTF-8", path.display()))?;
+    Ok((names, reader.position().byte()))
+}
+
+fn columns(path: &Path, header: &[String], roles: &Roles) -> Result<Columns> {
+    let find = |name: &str, role: &str| -> Result<usize> {
+        header.iter().position(|h| h == name).ok_or_else(|| {
+            let hint = crate::diagnostic::nearest(name, header.iter().map(String::as_str))
+                .map(|n| format!("; did you mean `{n}`?"))
+                .unwrap_or_default();
+            anyhow::anyhow!(
+                "{}:1: no column `{name}` (the {role}); the header has {}{hint}",
+                path.display(),
+                header.join(", ")
+            )
+        })
+    };
+    Ok(Columns {
+        width: header.len(),
+        subject: roles.subject.as_deref().map(|s| find(s, "subject")).transpose()?,
+        text: roles
+            .text
+            .iter()
+            .map(|t| find(t, "text to scan"))
+            .collect::<Result<_>>()?,
+        qi: roles
+            .quasi_identifiers
+            .iter()
+            .map(|q| find(q, "quasi-identifier"))
+            .collect::<Result<_>>()?,
+    })
+}
+
+/// Byte ranges of about equal size, each starting at the beginning of a line.
+fn ranges(path: &Path, data_start: u64, len: u64) -> Result<Vec<(u64, u64)>> {
+    let parts = if len - data_start < PARALLEL_FROM_BYTES {
+        1
+    } else {
+        rayon::current_num_threads().max(1) as u64
+    };
+    let mut starts = vec![data_start];
+    let mut file = BufReader::new(File::open(path)?);
+    for i in 1..parts {
+        let guess = data_start + (len - data_start) * i / parts;
+        file.seek(SeekFrom::Start(guess))?;
+        let mut skipped = Vec::new();
+        file.read_until(b'\n', &mut skipped)?;
+        let start = guess + skipped.len() as u64;
+        if start > *starts.last().unwrap_or(&0) && start < len {
+            starts.push(start);
+        }
+    }
+    Ok(starts
+        .iter()
+        .enumerate()
+        .map(|(i, &s)| (s, starts.get(i + 1).copied().unwrap_or(len)))
+        .collect())
+}
+
+fn scan_range(
+    path: &Path,
+    (start, end): (u64, u64),
+    first: bool,
+    cols: &Columns,
+    lexicon: &Lexicon,
+    shape_rows: u64,
+    progress: Option<&indicatif::ProgressBar>,
+) -> Result<Acc> {
+    let mut file = File::open(path).with_context(|| format!("cannot read sample {}", path.display()))?;
+    file.seek(SeekFrom::Start(start))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(1 << 20)
+        .from_reader(file.take(end - start));
+    let mut acc = Acc::new(lexicon.categories.len(), cols.width, lexicon.shapes.len());
+    let mut record = ByteRecord::new();
+    let mut key = Vec::new();
+    let mut reported = 0;
+    loop {
+        let offset = start + reader.position().byte();
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                acc.malformed(offset, e.to_string());
+                continue;
+            }
+        }
+        if record.len() == 1 && record[0].is_empty() {
+            continue; // a blank line
+        }
+        if record.len() != cols.width {
+            acc.malformed(
+                offset,
+                format!("{} fields, the header has {}", record.len(), cols.width),
+            );
+            continue;
+        }
+        // Shapes are checked on the first rows of the sample only: the first range's.
+        if first && acc.rows < shape_rows {
+            acc.shapes(lexicon, &record);
+        }
+        if let Err(problem) = acc.row(lexicon, cols, &record, &mut key) {
+            acc.malformed(offset, problem);
+        }
+        if let Some(bar) = progress
+            && offset - start - reported >= 1 << 22
+        {
+            bar.inc(offset - start - reported);
+            reported = offset - start;
+        }
+    }
+    if let Some(bar) = progress {
+        bar.inc(end - start - reported);
+    }
+    Ok(acc)
+}
+
+/// Scans a CSV sample in one pass.
+pub fn scan(path: &Path, roles: &Roles, lexicon: &Lexicon, options: &Options) -> Result<Tally> {
+    let (header, data_start) = header(path)?;
+    let cols = columns(path, &header, roles)?;
+    let len = std::fs::metadata(path)?.len();
+    let parts = ranges(path, data_start, len)?;
+    let bar = options.progress.then(|| {
+        let bar = indicatif::ProgressBar::new(len - data_start);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{msg} {bar:30} {binary_bytes}/{binary_total_bytes} {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar.set_message(format!("scanning {}", path.display()));
+        bar
+    });
+    let accs: Vec<Acc> = parts
+        .par_iter()
+        .enumerate()
+        .map(|(i, &range)| scan_range(path, range, i == 0, &cols, lexicon, options.shape_rows, bar.as_ref()))
+        .collect::<Result<_>>()?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let mut tally = merge(accs, lexicon, &cols, header);
+    tally.malformed_lines = lines_of(path, &tally.malformed_lines)?;
+    Ok(tally)
+}
+
+/// Turns byte offsets (in `lines`' first field) into 1-based line numbers.
+fn lines_of(path: &Path, at: &[(u64, String)]) -> Result<Vec<(u64, String)>> {
+    if at.is_empty() {
+        return Ok(Vec::new());
+    }
+    let last = at.iter().map(|(o, _)| *o).max().unwrap_or(0);
+    let mut reader = BufReader::new(File::open(path)?).take(last);
+    let mut newlines = Vec::new();
+    let mut offset = 0u64;
+    let mut buf = vec![0; 1 << 16];
+    loop {
+        let n = reader.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        newlines.extend(memchr::memchr_iter(b'\n', &buf[..n]).map(|i| offset + i as u64));
+        offset += n as u64;
+    }
+    Ok(at
+        .iter()
+        .map(|(o, problem)| (1 + newlines.partition_point(|&n| n < *o) as u64, problem.clone()))
+        .collect())
+}
+
+fn merge(accs: Vec<Acc>, lexicon: &Lexicon, cols: &Columns, header: Vec<String>) -> Tally {
+    let categories = lexicon.categories.len();
+    let mut rows = 0;
+    let mut malformed = 0;
+    let mut malformed_at = Vec::new();
+    let mut category_rows = vec![0; categories];
+    let mut texts: HashMap<Box<[u8]>, TextAcc> = HashMap::default();
+    let mut subjects: HashMap<Box<[u8]>, SubjectAcc> = HashMap::default();
+    let mut class_ids: HashMap<Box<[u8]>, u32> = HashMap::default();
+    let mut class_keys: Vec<Box<[u8]>> = Vec::new();
+    let mut class_rows: Vec<u64> = Vec::new();
+    let mut shape_hits = vec![vec![0u64; lexicon.shapes.len()]; cols.width];
+    let mut shape_cells = vec![0u64; cols.width];
+    for acc in accs {
+        rows += acc.rows;
+        malformed += acc.malformed;
+        malformed_at.extend(acc.malformed_at);
+        for (total, n) in category_rows.iter_mut().zip(&acc.category_rows) {
+            *total += n;
+        }
+        for (text, t) in acc.texts {
+            texts.entry(text).and_modify(|e| e.rows += t.rows).or_insert(t);
+        }
+        // Class ids are per range: map them to merged ids.
+        let global: Vec<u32> = acc
+            .class_keys
+            .into_iter()
+            .map(|k| {
+                let next = class_keys.len() as u32;
+                *class_ids.entry(k.clone()).or_insert_with(|| {
+                    class_keys.push(k);
+                    class_rows.push(0);
+                    next
+                })
+            })
+            .collect();
+        for (local, n) in acc.class_rows.iter().enumerate() {
+            class_rows[global[local] as usize] += n;
+        }
+        for (subject, s) in acc.subjects {
+            let entry = subjects.entry(subject).or_default();
+            entry.mask |= s.mask;
+            for c in s.classes {
+                let c = global[c as usize];
+                if !entry.classes.contains(&c) {
+                    entry.classes.push(c);
+                }
+            }
+        }
+        for (c, hits) in acc.shape_hits.iter().enumerate() {
+            for (i, n) in hits.iter().enumerate() {
+                shape_hits[c][i] += n;
+            }
+            shape_cells[c] += acc.shape_cells[c];
+        }
+    }
+    malformed_at.sort_by_key(|(o, _)| *o);
+    malformed_at.truncate(MALFORMED_SHOWN);
+
+    let mut category_subjects = vec![0; if cols.subject.is_some() { categories } else { 0 }];
+    if cols.subject.is_some() {
+        for s in subjects.values() {
+            let mut bits = s.mask;
+            while bits != 0 {
+                category_subjects[bits.trailing_zeros() as usize] += 1;
+                bits &= bits - 1;
+            }
+            for &c in &s.classes {
+                class_rows[c as usize] += 1;
+            }
+        }
+    }
+    let top_values = (0..categories)
+        .map(|bit| {
+            let mut values: Vec<(String, u64)> = texts
+                .iter()
+                .filter(|(_, t)| t.mask & (1 << bit) != 0)
+                .map(|(v, t)| (String::from_utf8_lossy(v).to_string(), t.rows))
+                .collect();
+            values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            values.truncate(3);
+            values
+        })
+        .collect();
+    let column_shapes = (0..cols.width)
+        .map(|c| {
+            (0..lexicon.shapes.len())
+                .filter(|&i| shape_cells[c] > 0 && shape_hits[c][i] * 2 >= shape_cells[c])
+                .collect()
+        })
+        .collect();
+    let mut classes: Vec<(Vec<u8>, u64)> = class_keys
+        .into_iter()
+        .zip(class_rows)
+        .filter(|(_, n)| *n > 0)
+        .map(|(k, n)| (k.into_vec(), n))
+        .collect();
+    classes.sort();
+    Tally {
+        header,
+        rows,
+        malformed,
+        malformed_lines: malformed_at,
+        category_rows,
+        category_subjects,
+        subjects: cols.subject.map(|_| subjects.len() as u64),
+        top_values,
+        classes,
+        column_shapes,
+    }
+}
+
+/// Splits a class key into its quasi-identifier values.
+pub fn class_values(key: &[u8]) -> Vec<&[u8]> {
+    key.split(|&b| b == UNIT).collect()
+}
