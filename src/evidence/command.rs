@@ -130,6 +130,13 @@ pub fn render(o: &Observed, declared: Option<&Declared>) -> String {
             _ => String::new(),
         };
         let _ = writeln!(out, "sample {sample}: {} rows{subjects}", o.rows);
+        let who = match (o.sensitive_subjects, o.subjects, &o.subject) {
+            (Some(n), Some(all), Some(col)) if all > 0 => {
+                format!("; {n} {col} ({}) have at least one", percent(n as f64 / all as f64))
+            }
+            _ => String::new(),
+        };
+        let _ = writeln!(out, "{} rows match a sensitive signal{who}", o.sensitive_rows);
     }
     if let Some(d) = &o.dictionary {
         let _ = writeln!(out, "dictionary {d}");

@@ -28,6 +28,10 @@ pub struct Observed {
     pub subject: Option<String>,
     /// Distinct subjects, when the sample names a subject column.
     pub subjects: Option<u64>,
+    /// Rows whose text matches any category.
+    pub sensitive_rows: u64,
+    /// Distinct subjects with at least one such row.
+    pub sensitive_subjects: Option<u64>,
     /// Every category the data reveal, in pack order.
     pub categories: Vec<Seen>,
     pub reidentification: Option<Reidentification>,
@@ -128,6 +132,8 @@ pub fn observe(
         malformed_lines: Vec::new(),
         subject: roles.subject.clone(),
         subjects: None,
+        sensitive_rows: 0,
+        sensitive_subjects: None,
         categories: Vec::new(),
         reidentification: None,
     };
@@ -174,6 +180,8 @@ pub fn observe(
             })
             .collect();
         observed.subjects = t.subjects;
+        observed.sensitive_rows = t.sensitive_rows;
+        observed.sensitive_subjects = t.sensitive_subjects;
         tally = Some(t);
     }
     if let Some(path) = dictionary {

@@ -53,6 +53,10 @@ pub struct Tally {
     pub malformed_lines: Vec<(u64, String)>,
     /// Rows matching each category (by lexicon bit).
     pub category_rows: Vec<u64>,
+    /// Rows matching any category.
+    pub sensitive_rows: u64,
+    /// Distinct subjects with a row matching any category.
+    pub sensitive_subjects: Option<u64>,
     /// Distinct subjects with a match in each category; empty without a subject column.
     pub category_subjects: Vec<u64>,
     pub subjects: Option<u64>,
@@ -64,10 +68,86 @@ pub struct Tally {
     pub column_shapes: Vec<Vec<usize>>,
 }
 
-#[derive(Default)]
+/// A subject or class key: short ones (card numbers, ZIP-year-sex) inline, so a lookup does
+/// not chase a pointer; longer ones on the heap.
+#[derive(Clone)]
+enum Key {
+    Inline(u8, [u8; 22]),
+    Heap(Box<[u8]>),
+}
+
+impl Key {
+    fn new(bytes: &[u8]) -> Key {
+        if bytes.len() <= 22 {
+            let mut buf = [0; 22];
+            buf[..bytes.len()].copy_from_slice(bytes);
+            Key::Inline(bytes.len() as u8, buf)
+        } else {
+            Key::Heap(bytes.into())
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Key::Inline(len, buf) => &buf[..usize::from(*len)],
+            Key::Heap(b) => b,
+        }
+    }
+}
+
+impl std::borrow::Borrow<[u8]> for Key {
+    fn borrow(&self) -> &[u8] {
+        self.bytes()
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        self.bytes() == other.bytes()
+    }
+}
+
+impl Eq for Key {}
+
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.bytes().hash(state);
+    }
+}
+
+/// One subject's tallies: the categories of its rows and its quasi-identifier classes (almost
+/// always one: `first`; any others in `more`, which stays unallocated otherwise).
 struct SubjectAcc {
     mask: Mask,
-    classes: Vec<u32>,
+    first: u32,
+    more: Vec<u32>,
+}
+
+const NO_CLASS: u32 = u32::MAX;
+
+impl SubjectAcc {
+    fn new() -> SubjectAcc {
+        SubjectAcc {
+            mask: 0,
+            first: NO_CLASS,
+            more: Vec::new(),
+        }
+    }
+
+    fn add_class(&mut self, class: u32) {
+        if self.first == NO_CLASS {
+            self.first = class;
+        } else if self.first != class && !self.more.contains(&class) {
+            self.more.push(class);
+        }
+    }
+
+    fn classes(&self) -> impl Iterator<Item = u32> + '_ {
+        (self.first != NO_CLASS)
+            .then_some(self.first)
+            .into_iter()
+            .chain(self.more.iter().copied())
+    }
 }
 
 struct TextAcc {
@@ -83,10 +163,18 @@ struct Acc {
     /// (absolute byte offset, problem) of the first malformed rows.
     malformed_at: Vec<(u64, String)>,
     category_rows: Vec<u64>,
+    sensitive_rows: u64,
     texts: HashMap<Box<[u8]>, TextAcc>,
-    subjects: HashMap<Box<[u8]>, SubjectAcc>,
-    class_ids: HashMap<Box<[u8]>, u32>,
-    class_keys: Vec<Box<[u8]>>,
+    subject_ids: HashMap<Key, u32>,
+    subjects: Vec<SubjectAcc>,
+    class_ids: HashMap<Key, u32>,
+    class_keys: Vec<Key>,
+    /// The previous row's subject and class: rows of one basket follow each other, so most
+    /// rows need no lookup at all.
+    last_subject: Vec<u8>,
+    last_id: u32,
+    last_key: Vec<u8>,
+    last_class: u32,
     /// Without a subject column, every row is a record: rows per class.
     class_rows: Vec<u64>,
     shape_hits: Vec<Vec<u64>>,
@@ -99,6 +187,8 @@ impl Acc {
             category_rows: vec![0; categories],
             shape_hits: vec![vec![0; shapes]; width],
             shape_cells: vec![0; width],
+            last_id: NO_CLASS,
+            last_class: NO_CLASS,
             ..Acc::default()
         }
     }
@@ -124,13 +214,41 @@ impl Acc {
     }
 
     fn class_id(&mut self, key: &[u8]) -> u32 {
-        if let Some(id) = self.class_ids.get(key) {
-            return *id;
+        if !self.last_key.is_empty() && key == self.last_key.as_slice() {
+            return self.last_class;
         }
-        let id = self.class_keys.len() as u32;
-        self.class_keys.push(key.into());
-        self.class_ids.insert(key.into(), id);
-        self.class_rows.push(0);
+        let id = match self.class_ids.get(key) {
+            Some(id) => *id,
+            None => {
+                let id = self.class_keys.len() as u32;
+                self.class_keys.push(Key::new(key));
+                self.class_ids.insert(Key::new(key), id);
+                self.class_rows.push(0);
+                id
+            }
+        };
+        self.last_key.clear();
+        self.last_key.extend_from_slice(key);
+        self.last_class = id;
+        id
+    }
+
+    fn subject_id(&mut self, subject: &[u8]) -> u32 {
+        if self.last_id != NO_CLASS && subject == self.last_subject.as_slice() {
+            return self.last_id;
+        }
+        let id = match self.subject_ids.get(subject) {
+            Some(id) => *id,
+            None => {
+                let id = self.subjects.len() as u32;
+                self.subjects.push(SubjectAcc::new());
+                self.subject_ids.insert(Key::new(subject), id);
+                id
+            }
+        };
+        self.last_subject.clear();
+        self.last_subject.extend_from_slice(subject);
+        self.last_id = id;
         id
     }
 
@@ -142,6 +260,7 @@ impl Acc {
                 .ok_or_else(|| format!("column {} is not valid UTF-8", c + 1))?;
         }
         self.rows += 1;
+        self.sensitive_rows += u64::from(mask != 0);
         let mut bits = mask;
         while bits != 0 {
             self.category_rows[bits.trailing_zeros() as usize] += 1;
@@ -161,16 +280,11 @@ impl Acc {
         };
         match cols.subject {
             Some(s) => {
-                let subject = &record[s];
-                let entry = match self.subjects.get_mut(subject) {
-                    Some(e) => e,
-                    None => self.subjects.entry(subject.into()).or_default(),
-                };
+                let id = self.subject_id(&record[s]);
+                let entry = &mut self.subjects[id as usize];
                 entry.mask |= mask;
-                if let Some(class) = class
-                    && !entry.classes.contains(&class)
-                {
-                    entry.classes.push(class);
+                if let Some(class) = class {
+                    entry.add_class(class);
                 }
             }
             None => {
@@ -393,79 +507,88 @@ fn lines_of(path: &Path, at: &[(u64, String)]) -> Result<Vec<(u64, String)>> {
 
 fn merge(accs: Vec<Acc>, lexicon: &Lexicon, cols: &Columns, header: Vec<String>) -> Tally {
     let categories = lexicon.categories.len();
-    let mut rows = 0;
-    let mut malformed = 0;
-    let mut malformed_at = Vec::new();
-    let mut category_rows = vec![0; categories];
-    let mut texts: HashMap<Box<[u8]>, TextAcc> = HashMap::default();
-    let mut subjects: HashMap<Box<[u8]>, SubjectAcc> = HashMap::default();
-    let mut class_ids: HashMap<Box<[u8]>, u32> = HashMap::default();
-    let mut class_keys: Vec<Box<[u8]>> = Vec::new();
-    let mut class_rows: Vec<u64> = Vec::new();
-    let mut shape_hits = vec![vec![0u64; lexicon.shapes.len()]; cols.width];
-    let mut shape_cells = vec![0u64; cols.width];
+    let mut accs = accs.into_iter();
+    let mut all = accs
+        .next()
+        .unwrap_or_else(|| Acc::new(categories, cols.width, lexicon.shapes.len()));
+    // The other ranges are folded into the first: its maps become the merged ones, so no
+    // third copy of the subjects is ever held.
     for acc in accs {
-        rows += acc.rows;
-        malformed += acc.malformed;
-        malformed_at.extend(acc.malformed_at);
-        for (total, n) in category_rows.iter_mut().zip(&acc.category_rows) {
+        all.rows += acc.rows;
+        all.malformed += acc.malformed;
+        all.sensitive_rows += acc.sensitive_rows;
+        all.malformed_at.extend(acc.malformed_at);
+        for (total, n) in all.category_rows.iter_mut().zip(&acc.category_rows) {
             *total += n;
         }
         for (text, t) in acc.texts {
-            texts.entry(text).and_modify(|e| e.rows += t.rows).or_insert(t);
+            all.texts.entry(text).and_modify(|e| e.rows += t.rows).or_insert(t);
         }
         // Class ids are per range: map them to merged ids.
         let global: Vec<u32> = acc
             .class_keys
             .into_iter()
-            .map(|k| {
-                let next = class_keys.len() as u32;
-                *class_ids.entry(k.clone()).or_insert_with(|| {
-                    class_keys.push(k);
-                    class_rows.push(0);
-                    next
-                })
+            .map(|k| match all.class_ids.get(k.bytes()) {
+                Some(id) => *id,
+                None => {
+                    let id = all.class_keys.len() as u32;
+                    all.class_ids.insert(k.clone(), id);
+                    all.class_keys.push(k);
+                    all.class_rows.push(0);
+                    id
+                }
             })
             .collect();
         for (local, n) in acc.class_rows.iter().enumerate() {
-            class_rows[global[local] as usize] += n;
+            all.class_rows[global[local] as usize] += n;
         }
-        for (subject, s) in acc.subjects {
-            let entry = subjects.entry(subject).or_default();
-            entry.mask |= s.mask;
-            for c in s.classes {
-                let c = global[c as usize];
-                if !entry.classes.contains(&c) {
-                    entry.classes.push(c);
+        let mut theirs: Vec<Option<SubjectAcc>> = acc.subjects.into_iter().map(Some).collect();
+        for (key, id) in acc.subject_ids {
+            let Some(s) = theirs[id as usize].take() else { continue };
+            let mine = match all.subject_ids.get(key.bytes()) {
+                Some(&m) => m,
+                None => {
+                    let m = all.subjects.len() as u32;
+                    all.subjects.push(SubjectAcc::new());
+                    all.subject_ids.insert(key, m);
+                    m
                 }
+            };
+            let entry = &mut all.subjects[mine as usize];
+            entry.mask |= s.mask;
+            for c in s.classes() {
+                entry.add_class(global[c as usize]);
             }
         }
         for (c, hits) in acc.shape_hits.iter().enumerate() {
             for (i, n) in hits.iter().enumerate() {
-                shape_hits[c][i] += n;
+                all.shape_hits[c][i] += n;
             }
-            shape_cells[c] += acc.shape_cells[c];
+            all.shape_cells[c] += acc.shape_cells[c];
         }
     }
-    malformed_at.sort_by_key(|(o, _)| *o);
-    malformed_at.truncate(MALFORMED_SHOWN);
+    all.malformed_at.sort_by_key(|(o, _)| *o);
+    all.malformed_at.truncate(MALFORMED_SHOWN);
 
     let mut category_subjects = vec![0; if cols.subject.is_some() { categories } else { 0 }];
+    let mut sensitive_subjects = 0;
     if cols.subject.is_some() {
-        for s in subjects.values() {
+        for s in &all.subjects {
+            sensitive_subjects += u64::from(s.mask != 0);
             let mut bits = s.mask;
             while bits != 0 {
                 category_subjects[bits.trailing_zeros() as usize] += 1;
                 bits &= bits - 1;
             }
-            for &c in &s.classes {
-                class_rows[c as usize] += 1;
+            for c in s.classes() {
+                all.class_rows[c as usize] += 1;
             }
         }
     }
     let top_values = (0..categories)
         .map(|bit| {
-            let mut values: Vec<(String, u64)> = texts
+            let mut values: Vec<(String, u64)> = all
+                .texts
                 .iter()
                 .filter(|(_, t)| t.mask & (1 << bit) != 0)
                 .map(|(v, t)| (String::from_utf8_lossy(v).to_string(), t.rows))
@@ -478,25 +601,28 @@ fn merge(accs: Vec<Acc>, lexicon: &Lexicon, cols: &Columns, header: Vec<String>)
     let column_shapes = (0..cols.width)
         .map(|c| {
             (0..lexicon.shapes.len())
-                .filter(|&i| shape_cells[c] > 0 && shape_hits[c][i] * 2 >= shape_cells[c])
+                .filter(|&i| all.shape_cells[c] > 0 && all.shape_hits[c][i] * 2 >= all.shape_cells[c])
                 .collect()
         })
         .collect();
-    let mut classes: Vec<(Vec<u8>, u64)> = class_keys
-        .into_iter()
-        .zip(class_rows)
-        .filter(|(_, n)| *n > 0)
-        .map(|(k, n)| (k.into_vec(), n))
+    let mut classes: Vec<(Vec<u8>, u64)> = all
+        .class_keys
+        .iter()
+        .zip(&all.class_rows)
+        .filter(|(_, n)| **n > 0)
+        .map(|(k, n)| (k.bytes().to_vec(), *n))
         .collect();
     classes.sort();
     Tally {
         header,
-        rows,
-        malformed,
-        malformed_lines: malformed_at,
-        category_rows,
+        rows: all.rows,
+        malformed: all.malformed,
+        malformed_lines: all.malformed_at,
+        category_rows: all.category_rows,
+        sensitive_rows: all.sensitive_rows,
+        sensitive_subjects: cols.subject.map(|_| sensitive_subjects),
         category_subjects,
-        subjects: cols.subject.map(|_| subjects.len() as u64),
+        subjects: cols.subject.map(|_| all.subjects.len() as u64),
         top_values,
         classes,
         column_shapes,

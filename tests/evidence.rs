@@ -1,0 +1,323 @@
+//! The evidence scan: what a sample shows, how it contradicts declarations, and how bad data
+//! is reported. Figures are checked against counts computed here from the same rows.
+
+mod common;
+use common::*;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+const REFERENCE: &str = "examples/shopsense-ifa.toml";
+
+fn scan_json(args: &[&str]) -> Value {
+    let mut all = vec!["scan", "--format", "json"];
+    all.extend(args);
+    let out = run(&all);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    serde_json::from_str(&out.stdout).unwrap()
+}
+
+fn category<'a>(scan: &'a Value, id: &str) -> &'a Value {
+    scan["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["category"] == id)
+        .unwrap_or_else(|| panic!("{id} not seen"))
+}
+
+/// The reference sample read here with the csv crate: pharmacy subjects by the pack's own
+/// keywords would need the pack; instead check the figures that need no lexicon.
+#[test]
+fn the_reference_sample_shows_undeclared_health_data_and_unique_cards() {
+    let scan = scan_json(&["--deal", REFERENCE]);
+    let mut reader = csv::Reader::from_path("examples/samples/shopsense-baskets.csv").unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let cards: BTreeSet<&str> = rows.iter().map(|r| &r[1]).collect();
+    let mut classes: BTreeMap<(&str, &str, &str), BTreeSet<&str>> = BTreeMap::new();
+    for r in &rows {
+        classes.entry((&r[4], &r[5], &r[6])).or_default().insert(&r[1]);
+    }
+    assert_eq!(scan["rows"], rows.len());
+    assert_eq!(scan["subjects"], cards.len());
+    let reid = &scan["reidentification"];
+    assert_eq!(reid["classes"], classes.len());
+    assert_eq!(reid["unique"], classes.values().filter(|c| c.len() == 1).count());
+    assert_eq!(reid["records"], classes.values().map(BTreeSet::len).sum::<usize>());
+    // Pharmacy lines counted here by the rows whose category code says so are all found.
+    let pharmacy = category(&scan, "pharmacy");
+    let coded = rows.iter().filter(|r| &r[8] == "PHARMACY").count() as u64;
+    assert!(pharmacy["rows"].as_u64().unwrap() >= coded);
+    assert!(
+        pharmacy["top_values"][0]["value"]
+            .as_str()
+            .unwrap()
+            .contains("Ibuprofen")
+    );
+    assert_eq!(
+        scan["declared"]["categories"],
+        serde_json::json!(["purchase-history", "demographics"])
+    );
+    // The table says which categories the deal failed to declare.
+    let table = run(&["scan", "--deal", REFERENCE]).stdout;
+    assert!(table.contains("97 distinct card_id"), "{table}");
+    assert!(
+        table.lines().any(|l| l.contains("pharmacy") && l.contains("NO")),
+        "{table}"
+    );
+}
+
+#[test]
+fn assess_turns_the_evidence_into_findings() {
+    let (report, code) = assess_json(REFERENCE, &[]);
+    assert_eq!(code, 0);
+    let finding = |rule: &str| {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == rule)
+            .cloned()
+            .unwrap_or_else(|| panic!("{rule} did not fire"))
+    };
+    let undeclared = finding("EV-UNDECLARED");
+    assert!(
+        undeclared["message"]
+            .as_str()
+            .unwrap()
+            .contains("pharmacy (17.5% of 97 card_id")
+    );
+    let unique = finding("EV-MOSTLY-UNIQUE");
+    assert!(
+        unique["message"]
+            .as_str()
+            .unwrap()
+            .contains("100.0% of 97 records unique"),
+        "{unique}"
+    );
+    // Observed categories are present at likelihood 4 and cite the evidence.
+    let pharmacy = finding("SD-PHARMACY");
+    assert_eq!(pharmacy["likelihood"], 4);
+    assert_eq!(pharmacy["why"][0]["path"], "datasets[0].evidence");
+    assert_eq!(report["evidence"][0]["observed"]["subjects"], 97);
+    // Declarations alone: no evidence, no EV finding, pharmacy only inferred.
+    let (declared, _) = assess_json(REFERENCE, &["--no-evidence"]);
+    assert!(
+        declared["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| !f["rule"].as_str().unwrap().starts_with("EV-"))
+    );
+    assert!(declared["evidence"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn keywords_respect_word_boundaries_and_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("s.csv");
+    std::fs::write(
+        &file,
+        "id,text\n1,Chicken drumsticks\n2,BACARDI RUM\n3,Crème INSULIN pen\n4,Ginger ale\n",
+    )
+    .unwrap();
+    let scan = scan_json(&[file.to_str().unwrap(), "--text", "text"]);
+    assert_eq!(category(&scan, "alcohol")["rows"], 2, "rum and ale, not drumsticks");
+    assert_eq!(category(&scan, "pharmacy")["rows"], 1);
+}
+
+#[test]
+fn a_plain_keyword_list_matches_substrings_by_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = dir.path().join("s.csv");
+    std::fs::write(&sample, "id,text\n1,Chicken drumsticks\n2,Aspirin\n3,Bread\n").unwrap();
+    let keywords = dir.path().join("k.txt");
+    std::fs::write(&keywords, "# --- alcohol\nrum\n# --- pharmacy / drugs\naspirin\n").unwrap();
+    let scan = scan_json(&[
+        sample.to_str().unwrap(),
+        "--text",
+        "text",
+        "--keywords",
+        keywords.to_str().unwrap(),
+    ]);
+    assert_eq!(scan["sensitive_rows"], 2, "substrings: drumsticks holds rum");
+    assert_eq!(category(&scan, "alcohol")["rows"], 1);
+    assert_eq!(category(&scan, "pharmacy")["rows"], 1);
+}
+
+#[test]
+fn identifiers_are_found_by_shape_and_by_name_and_in_dictionaries() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = dir.path().join("s.csv");
+    std::fs::write(
+        &sample,
+        "member,contact,dob,visit_lat_lon\n1,ann@example.com,1980-01-02,\"51.5007, -0.1246\"\n2,bob@example.org,1975-05-06,\"48.8584, 2.2945\"\n",
+    )
+    .unwrap();
+    let dictionary = dir.path().join("d.csv");
+    std::fs::write(
+        &dictionary,
+        "field,description,example\nrx_code,Prescription code dispensed,\nnotes,Primary diagnosis (ICD-10),\n",
+    )
+    .unwrap();
+    let scan = scan_json(&[sample.to_str().unwrap(), "--dictionary", dictionary.to_str().unwrap()]);
+    let ids = category(&scan, "direct-identifiers");
+    assert_eq!(ids["shapes"], serde_json::json!(["email in column contact"]));
+    assert_eq!(category(&scan, "demographics")["columns"], serde_json::json!(["dob"]));
+    assert_eq!(
+        category(&scan, "precise-location")["shapes"],
+        serde_json::json!(["coordinates in column visit_lat_lon"])
+    );
+    assert_eq!(
+        category(&scan, "pharmacy")["columns"],
+        serde_json::json!(["rx_code (dictionary)"])
+    );
+    assert_eq!(
+        category(&scan, "health")["columns"],
+        serde_json::json!(["notes (dictionary)"])
+    );
+}
+
+#[test]
+fn bad_samples_are_reported_by_line_and_strict_makes_them_fatal() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.csv");
+    std::fs::write(
+        &file,
+        b"a,b,text\n1,2,beer\n3,4\n5,6,\xff wine\n7,8,rum,extra\n9,10,bread\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let out = run(&["scan", path, "--text", "text", "--subject", "a"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("3 malformed row(s) skipped"), "{}", out.stdout);
+    assert!(out.stdout.contains("line 3: 2 fields, the header has 3"));
+    assert!(out.stdout.contains("line 4: column 3 is not valid UTF-8"));
+    assert!(out.stdout.contains("line 5: 4 fields, the header has 3"));
+    let strict = run(&["scan", path, "--text", "text", "--strict"]);
+    assert_eq!(strict.code, 2);
+    assert!(
+        strict
+            .stderr
+            .contains("bad.csv:3: malformed row (2 fields, the header has 3); 3 malformed row(s) in all (--strict)"),
+        "{}",
+        strict.stderr
+    );
+
+    let missing = run(&["scan", path, "--text", "txt"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing
+            .stderr
+            .contains("bad.csv:1: no column `txt` (the text to scan); the header has a, b, text; did you mean `text`?"),
+        "{}",
+        missing.stderr
+    );
+    let empty = dir.path().join("empty.csv");
+    std::fs::write(&empty, "").unwrap();
+    let out = run(&["scan", empty.to_str().unwrap()]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("the sample is empty; expected a header row"),
+        "{}",
+        out.stderr
+    );
+    let nothing = run(&["scan"]);
+    assert_eq!(nothing.code, 2);
+    assert!(nothing.stderr.contains("nothing to scan"), "{}", nothing.stderr);
+}
+
+#[test]
+fn a_deal_whose_sample_is_missing_is_located_at_its_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("deal.toml");
+    std::fs::write(&file, std::fs::read_to_string(REFERENCE).unwrap()).unwrap();
+    let out = run(&["assess", file.to_str().unwrap()]);
+    assert_eq!(out.code, 2);
+    let line = 1 + std::fs::read_to_string(REFERENCE)
+        .unwrap()
+        .lines()
+        .position(|l| l.starts_with("sample = "))
+        .unwrap();
+    assert!(
+        out.stderr.contains(&format!("deal.toml:{line}:1 (field `datasets[0].evidence.sample`): evidence of dataset `loyalty-transactions`: cannot read sample")),
+        "{}",
+        out.stderr
+    );
+    // Without the data, the declarations can still be judged.
+    assert_eq!(run(&["assess", file.to_str().unwrap(), "--no-evidence", "-q"]).code, 0);
+}
+
+/// A sample over 8 MB is scanned in parallel ranges; its figures must equal counts made here.
+#[test]
+fn parallel_ranges_give_the_same_figures_as_counting_directly() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("big.csv");
+    let mut text = String::from("card,zip,year,item\n");
+    let items = [
+        "Bananas",
+        "Metformin 500mg",
+        "Whole milk",
+        "Camel cigarettes",
+        "Bread, sliced",
+    ];
+    let mut expected_classes: BTreeMap<(u64, u64), BTreeSet<u64>> = BTreeMap::new();
+    let (mut sensitive, mut sensitive_cards) = (0u64, BTreeSet::new());
+    for i in 0..220_000u64 {
+        // Baskets of a few rows per card, cards recurring across the whole file.
+        let card = (i / 3) % 40_000;
+        let (zip, year) = (card % 700, 1940 + card % 60);
+        let item = items[(i % 5) as usize];
+        if item.starts_with("Metformin") || item.starts_with("Camel") {
+            sensitive += 1;
+            sensitive_cards.insert(card);
+        }
+        expected_classes.entry((zip, year)).or_default().insert(card);
+        let quoted = if item.contains(',') {
+            format!("\"{item}\"")
+        } else {
+            item.to_string()
+        };
+        let _ = writeln!(
+            text,
+            "C{card:06},{zip:05},{year},{quoted} {}",
+            "x".repeat(i as usize % 17)
+        );
+    }
+    std::fs::write(&file, &text).unwrap();
+    assert!(text.len() > 8 << 20, "the sample must take the parallel path");
+    let scan = scan_json(&[
+        file.to_str().unwrap(),
+        "--subject",
+        "card",
+        "--text",
+        "item",
+        "--qi",
+        "zip",
+        "--qi",
+        "year",
+    ]);
+    assert_eq!(scan["rows"], 220_000);
+    assert_eq!(scan["malformed"], 0);
+    assert_eq!(scan["subjects"], 40_000);
+    assert_eq!(scan["sensitive_rows"], sensitive);
+    assert_eq!(scan["sensitive_subjects"], sensitive_cards.len());
+    let reid = &scan["reidentification"];
+    assert_eq!(reid["classes"], expected_classes.len());
+    assert_eq!(reid["records"], 40_000);
+    assert_eq!(
+        reid["unique"],
+        expected_classes.values().filter(|c| c.len() == 1).count()
+    );
+    assert_eq!(
+        reid["min_k"],
+        expected_classes.values().map(BTreeSet::len).min().unwrap()
+    );
+}
+
+#[test]
+fn no_progress_bar_when_stderr_is_not_a_terminal() {
+    let out = run(&["scan", "--deal", REFERENCE]);
+    assert_eq!(out.code, 0);
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+}
