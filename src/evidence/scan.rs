@@ -71,15 +71,18 @@ pub struct Tally {
 /// A subject or class key: short ones (card numbers, ZIP-year-sex) inline, so a lookup does
 /// not chase a pointer; longer ones on the heap.
 #[derive(Clone)]
-enum Key {
-    Inline(u8, [u8; 22]),
+enum Key<const N: usize = 22> {
+    Inline(u8, [u8; N]),
     Heap(Box<[u8]>),
 }
 
-impl Key {
-    fn new(bytes: &[u8]) -> Key {
-        if bytes.len() <= 22 {
-            let mut buf = [0; 22];
+/// Text values (product descriptions) are longer: a wider inline key for the text cache.
+type TextKey = Key<62>;
+
+impl<const N: usize> Key<N> {
+    fn new(bytes: &[u8]) -> Key<N> {
+        if bytes.len() <= N {
+            let mut buf = [0; N];
             buf[..bytes.len()].copy_from_slice(bytes);
             Key::Inline(bytes.len() as u8, buf)
         } else {
@@ -95,21 +98,21 @@ impl Key {
     }
 }
 
-impl std::borrow::Borrow<[u8]> for Key {
+impl<const N: usize> std::borrow::Borrow<[u8]> for Key<N> {
     fn borrow(&self) -> &[u8] {
         self.bytes()
     }
 }
 
-impl PartialEq for Key {
-    fn eq(&self, other: &Key) -> bool {
+impl<const N: usize> PartialEq for Key<N> {
+    fn eq(&self, other: &Key<N>) -> bool {
         self.bytes() == other.bytes()
     }
 }
 
-impl Eq for Key {}
+impl<const N: usize> Eq for Key<N> {}
 
-impl std::hash::Hash for Key {
+impl<const N: usize> std::hash::Hash for Key<N> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.bytes().hash(state);
     }
@@ -164,7 +167,7 @@ struct Acc {
     malformed_at: Vec<(u64, String)>,
     category_rows: Vec<u64>,
     sensitive_rows: u64,
-    texts: HashMap<Box<[u8]>, TextAcc>,
+    texts: HashMap<TextKey, TextAcc>,
     subject_ids: HashMap<Key, u32>,
     subjects: Vec<SubjectAcc>,
     class_ids: HashMap<Key, u32>,
@@ -208,7 +211,7 @@ impl Acc {
         let text = std::str::from_utf8(cell).ok()?;
         let mask = lexicon.classify_text(text);
         if self.texts.len() < MAX_CACHED_TEXTS {
-            self.texts.insert(cell.into(), TextAcc { mask, rows: 1 });
+            self.texts.insert(TextKey::new(cell), TextAcc { mask, rows: 1 });
         }
         Some(mask)
     }
@@ -591,7 +594,7 @@ fn merge(accs: Vec<Acc>, lexicon: &Lexicon, cols: &Columns, header: Vec<String>)
                 .texts
                 .iter()
                 .filter(|(_, t)| t.mask & (1 << bit) != 0)
-                .map(|(v, t)| (String::from_utf8_lossy(v).to_string(), t.rows))
+                .map(|(v, t)| (String::from_utf8_lossy(v.bytes()).to_string(), t.rows))
                 .collect();
             values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             values.truncate(3);
