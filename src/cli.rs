@@ -93,6 +93,18 @@ pub struct ScanArgs {
     #[arg(long)]
     pub strict: bool,
 
+    /// Print the scan as SQL for this engine instead of scanning, to run where the data live.
+    #[arg(long, value_enum, value_name = "ENGINE")]
+    pub emit_sql: Option<crate::evidence::sql::Dialect>,
+
+    /// With --emit-sql: the table or view to read (default: the sample's CSV file).
+    #[arg(long, value_name = "TABLE")]
+    pub source: Option<String>,
+
+    /// Read the result of the emitted SQL (CSV: measure, key, value) instead of scanning.
+    #[arg(long, value_name = "RESULT.csv")]
+    pub evidence: Option<PathBuf>,
+
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
     pub format: ExplainFormat,
 }

@@ -121,6 +121,10 @@ pub struct EvidenceSpec {
     /// A CSV data dictionary: field name, description, example (a header row first).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dictionary: Option<String>,
+    /// The result of the scan run as SQL where the data live (`dealrisk scan --emit-sql`),
+    /// read instead of scanning `sample` here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<String>,
     /// The column that names the person (card, customer, account).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,

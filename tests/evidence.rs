@@ -321,3 +321,61 @@ fn no_progress_bar_when_stderr_is_not_a_terminal() {
     assert_eq!(out.code, 0);
     assert!(out.stderr.is_empty(), "{}", out.stderr);
 }
+
+/// The scan emitted as SQL and run by the real DuckDB (the Python package; `.ci/run` installs
+/// it) gives the same evidence as the native scan once read back with `--evidence`.
+#[test]
+fn the_sql_scan_run_in_duckdb_gives_the_same_evidence() {
+    let has_duckdb = std::process::Command::new("python3")
+        .args(["-c", "import duckdb"])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        has_duckdb,
+        "this test runs DuckDB: `pip install duckdb` (as .ci/run does)"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    for deal in [REFERENCE, "examples/social-harvest.toml"] {
+        let sql = run(&["scan", "--deal", deal, "--emit-sql", "duckdb"]);
+        assert_eq!(sql.code, 0, "{}", sql.stderr);
+        let sql_file = dir.path().join("scan.sql");
+        std::fs::write(&sql_file, &sql.stdout).unwrap();
+        let result = dir.path().join("result.csv");
+        let script = format!(
+            "import csv, duckdb\nrows = duckdb.sql(open({:?}).read()).fetchall()\nw = csv.writer(open({:?}, 'w', newline=''))\nw.writerow(['measure', 'key', 'value'])\nw.writerows(rows)\n",
+            sql_file.display().to_string(),
+            result.display().to_string()
+        );
+        let status = std::process::Command::new("python3")
+            .args(["-c", &script])
+            .status()
+            .unwrap();
+        assert!(status.success(), "DuckDB ran the emitted SQL of {deal}");
+        let mut native = scan_json(&["--deal", deal]);
+        let mut from_sql = scan_json(&["--deal", deal, "--evidence", result.to_str().unwrap()]);
+        // Everything but where it was read from is the same.
+        native["sample"] = Value::Null;
+        from_sql["sample"] = Value::Null;
+        assert_eq!(native, from_sql, "{deal}");
+    }
+}
+
+#[test]
+fn the_emitted_sql_reads_a_warehouse_table_when_told() {
+    let out = run(&[
+        "scan",
+        "--deal",
+        REFERENCE,
+        "--emit-sql",
+        "spark",
+        "--source",
+        "sales.loyalty_lines",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("FROM sales.loyalty_lines"));
+    assert!(
+        out.stdout.contains("RLIKE '(?i)(\\\\bbeer\\\\b|"),
+        "Spark literals escape backslashes"
+    );
+    assert!(!out.stdout.contains("CREATE OR REPLACE TEMPORARY VIEW"));
+}

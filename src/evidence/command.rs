@@ -65,8 +65,14 @@ pub fn run(args: &ScanArgs) -> Result<String> {
         .dictionary
         .clone()
         .or_else(|| spec.dictionary.as_ref().map(|s| base.join(s)));
-    if sample.is_none() && dictionary.is_none() {
-        bail!("nothing to scan: give SAMPLE.csv, --dictionary FILE, or --deal with a `[datasets.evidence]` section");
+    let results = args
+        .evidence
+        .clone()
+        .or_else(|| spec.results.as_ref().map(|s| base.join(s)));
+    if sample.is_none() && dictionary.is_none() && results.is_none() && args.source.is_none() {
+        bail!(
+            "nothing to scan: give SAMPLE.csv, --dictionary FILE, --evidence RESULT.csv, or --deal with a `[datasets.evidence]` section"
+        );
     }
     let mut roles = roles(&spec);
     if args.subject.is_some() {
@@ -78,9 +84,25 @@ pub fn run(args: &ScanArgs) -> Result<String> {
     if !args.quasi_identifiers.is_empty() {
         roles.quasi_identifiers = args.quasi_identifiers.clone();
     }
+    if let Some(dialect) = args.emit_sql {
+        let shape_rows = pack.scoring.evidence_shape_rows;
+        return super::sql::emit(
+            dialect,
+            sample.as_deref(),
+            args.source.as_deref(),
+            &roles,
+            lexicon,
+            shape_rows,
+        );
+    }
     let mut settings = Settings::new(&pack, lexicon);
     settings.strict = args.strict;
-    let observed = observe(sample.as_deref(), dictionary.as_deref(), &roles, &settings)?;
+    let sources = super::Sources {
+        sample: if results.is_some() { None } else { sample.as_deref() },
+        results: results.as_deref(),
+        dictionary: dictionary.as_deref(),
+    };
+    let observed = observe(sources, &roles, &settings)?;
     let declared = dataset.zip(deal.as_ref()).map(|(d, (path, _))| Declared {
         deal: path.display().to_string(),
         dataset: d.id.clone(),

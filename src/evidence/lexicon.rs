@@ -18,6 +18,9 @@ pub struct Lexicon {
     keyword_meta: Vec<(u32, bool)>,
     fields: Vec<(String, u32)>,
     pub shapes: Vec<Shape>,
+    /// Each category's keywords, lowercase, with whether they sit on word boundaries (for the
+    /// scan written as SQL).
+    pub keywords_by_category: Vec<Vec<(String, bool)>>,
 }
 
 impl std::fmt::Debug for Lexicon {
@@ -122,12 +125,17 @@ impl Lexicon {
             .match_kind(MatchKind::Standard)
             .build(&patterns)
             .context("cannot build the keyword automaton")?;
+        let mut keywords_by_category = vec![Vec::new(); categories.len()];
+        for (pattern, (bit, word)) in patterns.iter().zip(&keyword_meta) {
+            keywords_by_category[*bit as usize].push((pattern.clone(), *word));
+        }
         Ok(Lexicon {
             categories,
             keywords,
             keyword_meta,
             fields,
             shapes,
+            keywords_by_category,
         })
     }
 

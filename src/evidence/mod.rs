@@ -5,6 +5,7 @@
 pub mod command;
 pub mod lexicon;
 pub mod scan;
+pub mod sql;
 
 use crate::deal::{Dataset, Deal, EvidenceSpec};
 use crate::pack::RulePack;
@@ -115,17 +116,26 @@ impl<'a> Settings<'a> {
     }
 }
 
-/// Scans a sample and/or a dictionary with the given column roles.
-pub fn observe(
-    sample: Option<&Path>,
-    dictionary: Option<&Path>,
-    roles: &scan::Roles,
-    settings: &Settings,
-) -> Result<Observed> {
+/// Where the evidence comes from: a sample to scan here, the results of the scan run as SQL
+/// elsewhere, and/or a data dictionary.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sources<'a> {
+    pub sample: Option<&'a Path>,
+    pub results: Option<&'a Path>,
+    pub dictionary: Option<&'a Path>,
+}
+
+/// Scans a sample (or reads a scan's SQL results) and/or a dictionary with the given roles.
+pub fn observe(sources: Sources, roles: &scan::Roles, settings: &Settings) -> Result<Observed> {
+    let Sources {
+        sample,
+        results,
+        dictionary,
+    } = sources;
     let lexicon = settings.lexicon;
     let mut masks_by_column: BTreeMap<usize, (Vec<String>, Vec<String>)> = BTreeMap::new();
     let mut observed = Observed {
-        sample: sample.map(|p| p.display().to_string()),
+        sample: sample.or(results).map(|p| p.display().to_string()),
         dictionary: dictionary.map(|p| p.display().to_string()),
         rows: 0,
         malformed: 0,
@@ -138,16 +148,23 @@ pub fn observe(
         reidentification: None,
     };
     let mut tally = None;
-    if let Some(path) = sample {
-        let t = scan::scan(
+    let counted = match (sample, results) {
+        (_, Some(path)) => Some((path, sql::read(path, roles, lexicon)?)),
+        (Some(path), None) => Some((
             path,
-            roles,
-            lexicon,
-            &scan::Options {
-                shape_rows: settings.shape_rows,
-                progress: settings.progress,
-            },
-        )?;
+            scan::scan(
+                path,
+                roles,
+                lexicon,
+                &scan::Options {
+                    shape_rows: settings.shape_rows,
+                    progress: settings.progress,
+                },
+            )?,
+        )),
+        (None, None) => None,
+    };
+    if let Some((path, t)) = counted {
         if settings.strict && t.malformed > 0 {
             let (line, problem) = t.malformed_lines.first().cloned().unwrap_or_default();
             bail!(
@@ -161,7 +178,7 @@ pub fn observe(
                 if lexicon.classify_field(name) & (1 << bit) != 0 {
                     masks_by_column.entry(bit).or_default().0.push(name.clone());
                 }
-                for &shape in &t.column_shapes[c] {
+                for &shape in t.column_shapes.get(c).into_iter().flatten() {
                     if lexicon.shapes[shape].category as usize == bit {
                         let s = format!("{} in column {name}", lexicon.shapes[shape].id);
                         masks_by_column.entry(bit).or_default().1.push(s);
@@ -243,7 +260,7 @@ pub fn observe(
     if let Some(t) = &tally
         && !roles.quasi_identifiers.is_empty()
     {
-        observed.reidentification = Some(reidentification(&t.classes, roles, settings.k));
+        observed.reidentification = Some(reidentification(&t.class_sizes, roles, settings.k));
     }
     Ok(observed)
 }
@@ -292,27 +309,64 @@ pub fn percent(share: f64) -> String {
     format!("{:.1}%", share * 100.0)
 }
 
-fn reidentification(classes: &[(Vec<u8>, u64)], roles: &scan::Roles, k: u64) -> Reidentification {
-    let records: u64 = classes.iter().map(|(_, n)| n).sum();
-    let unique = classes.iter().filter(|(_, n)| *n == 1).count() as u64;
-    let under_k: u64 = classes.iter().filter(|(_, n)| *n < k).map(|(_, n)| n).sum();
-    let share = |n: u64| if records == 0 { 0.0 } else { n as f64 / records as f64 };
-    let mut without: Vec<WithoutOne> = roles
-        .quasi_identifiers
+/// How many classes have each size: over all the quasi-identifiers, and with each one left
+/// out. All the re-identification measures follow from these histograms, whether the scan ran
+/// here or as SQL where the data live.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClassSizes {
+    pub all: BTreeMap<u64, u64>,
+    pub without: Vec<(String, BTreeMap<u64, u64>)>,
+}
+
+impl ClassSizes {
+    pub fn of(classes: &[(Vec<u8>, u64)], quasi_identifiers: &[String]) -> ClassSizes {
+        let histogram = |sizes: &mut dyn Iterator<Item = u64>| {
+            let mut h = BTreeMap::new();
+            for n in sizes {
+                *h.entry(n).or_insert(0) += 1;
+            }
+            h
+        };
+        let without = if quasi_identifiers.len() > 1 {
+            quasi_identifiers
+                .iter()
+                .enumerate()
+                .map(|(left_out, name)| {
+                    let mut merged: BTreeMap<Vec<&[u8]>, u64> = BTreeMap::new();
+                    for (key, n) in classes {
+                        let mut values = scan::class_values(key);
+                        values.remove(left_out);
+                        *merged.entry(values).or_default() += n;
+                    }
+                    (name.clone(), histogram(&mut merged.into_values()))
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        ClassSizes {
+            all: histogram(&mut classes.iter().map(|(_, n)| *n)),
+            without,
+        }
+    }
+}
+
+fn reidentification(sizes: &ClassSizes, roles: &scan::Roles, k: u64) -> Reidentification {
+    let records: u64 = sizes.all.iter().map(|(size, n)| size * n).sum();
+    let unique = sizes.all.get(&1).copied().unwrap_or(0);
+    let under_k: u64 = sizes
+        .all
         .iter()
-        .enumerate()
-        .map(|(left_out, name)| {
-            let mut merged: BTreeMap<Vec<&[u8]>, u64> = BTreeMap::new();
-            for (key, n) in classes {
-                let mut values = scan::class_values(key);
-                values.remove(left_out);
-                *merged.entry(values).or_default() += n;
-            }
-            let unique = merged.values().filter(|n| **n == 1).count() as u64;
-            WithoutOne {
-                quasi_identifier: name.clone(),
-                unique_share: share(unique),
-            }
+        .filter(|(size, _)| **size < k)
+        .map(|(size, n)| size * n)
+        .sum();
+    let share = |n: u64| if records == 0 { 0.0 } else { n as f64 / records as f64 };
+    let mut without: Vec<WithoutOne> = sizes
+        .without
+        .iter()
+        .map(|(name, h)| WithoutOne {
+            quasi_identifier: name.clone(),
+            unique_share: share(h.get(&1).copied().unwrap_or(0)),
         })
         .collect();
     without.sort_by(|a, b| {
@@ -324,17 +378,13 @@ fn reidentification(classes: &[(Vec<u8>, u64)], roles: &scan::Roles, k: u64) -> 
         quasi_identifiers: roles.quasi_identifiers.clone(),
         k,
         records,
-        classes: classes.len() as u64,
+        classes: sizes.all.values().sum(),
         unique,
         under_k,
         unique_share: share(unique),
         under_k_share: share(under_k),
-        min_k: classes.iter().map(|(_, n)| *n).min().unwrap_or(0),
-        unique_share_without: if roles.quasi_identifiers.len() > 1 {
-            without
-        } else {
-            Vec::new()
-        },
+        min_k: sizes.all.keys().next().copied().unwrap_or(0),
+        unique_share_without: without,
     }
 }
 
@@ -389,20 +439,31 @@ pub fn gather(deal_path: &Path, source: &str, deal: &mut Deal, settings: &Settin
                 None => format!("{} (field `{path}`)", deal_path.display()),
             }
         };
-        if spec.sample.is_none() && spec.dictionary.is_none() {
+        if spec.sample.is_none() && spec.dictionary.is_none() && spec.results.is_none() {
             bail!(
-                "{}: `[datasets.evidence]` needs a `sample` or a `dictionary`",
+                "{}: `[datasets.evidence]` needs a `sample`, `results` or a `dictionary`",
                 at("sample")
             );
         }
         let resolve = |p: &String| -> PathBuf { base.join(p) };
         let sample = spec.sample.as_ref().map(resolve);
+        let results = spec.results.as_ref().map(resolve);
         let dictionary = spec.dictionary.as_ref().map(resolve);
-        let observed =
-            observe(sample.as_deref(), dictionary.as_deref(), &roles(spec), settings).with_context(|| {
-                let field = if spec.sample.is_none() { "dictionary" } else { "sample" };
-                format!("{}: evidence of dataset `{}`", at(field), dataset.id)
-            })?;
+        let sources = Sources {
+            sample: if results.is_some() { None } else { sample.as_deref() },
+            results: results.as_deref(),
+            dictionary: dictionary.as_deref(),
+        };
+        let observed = observe(sources, &roles(spec), settings).with_context(|| {
+            let field = if spec.results.is_some() {
+                "results"
+            } else if spec.sample.is_none() {
+                "dictionary"
+            } else {
+                "sample"
+            };
+            format!("{}: evidence of dataset `{}`", at(field), dataset.id)
+        })?;
         dataset.observed = Some(Arc::new(observed));
     }
     Ok(())

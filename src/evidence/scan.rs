@@ -62,8 +62,8 @@ pub struct Tally {
     pub subjects: Option<u64>,
     /// Most frequent matching text values per category: (value, rows).
     pub top_values: Vec<Vec<(String, u64)>>,
-    /// Quasi-identifier tuples (values joined by 0x1f) and the records in each class.
-    pub classes: Vec<(Vec<u8>, u64)>,
+    /// How many quasi-identifier classes have each size.
+    pub class_sizes: super::ClassSizes,
     /// For each column, the value shapes (lexicon index) most of its first rows match.
     pub column_shapes: Vec<Vec<usize>>,
 }
@@ -317,7 +317,7 @@ impl Acc {
 }
 
 /// Reads the header row: its names and the byte offset where the records start.
-fn header(path: &Path) -> Result<(Vec<String>, u64)> {
+pub(super) fn header(path: &Path) -> Result<(Vec<String>, u64)> {
     let file = File::open(path).with_context(|| format!("cannot read sample {}", path.display()))?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -479,7 +479,7 @@ pub fn scan(path: &Path, roles: &Roles, lexicon: &Lexicon, options: &Options) ->
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let mut tally = merge(accs, lexicon, &cols, header);
+    let mut tally = merge(accs, lexicon, &cols, header, &roles.quasi_identifiers);
     tally.malformed_lines = lines_of(path, &tally.malformed_lines)?;
     Ok(tally)
 }
@@ -508,7 +508,7 @@ fn lines_of(path: &Path, at: &[(u64, String)]) -> Result<Vec<(u64, String)>> {
         .collect())
 }
 
-fn merge(accs: Vec<Acc>, lexicon: &Lexicon, cols: &Columns, header: Vec<String>) -> Tally {
+fn merge(accs: Vec<Acc>, lexicon: &Lexicon, cols: &Columns, header: Vec<String>, qis: &[String]) -> Tally {
     let categories = lexicon.categories.len();
     let mut accs = accs.into_iter();
     let mut all = accs
@@ -627,7 +627,7 @@ fn merge(accs: Vec<Acc>, lexicon: &Lexicon, cols: &Columns, header: Vec<String>)
         category_subjects,
         subjects: cols.subject.map(|_| all.subjects.len() as u64),
         top_values,
-        classes,
+        class_sizes: super::ClassSizes::of(&classes, qis),
         column_shapes,
     }
 }
