@@ -197,7 +197,8 @@ pub struct AssessArgs {
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<chrono::NaiveDate>,
 
-    /// Expired and unused waivers are errors (exit 2), not warnings.
+    /// Expired and unused waivers are errors (exit 2), not warnings; so is a malformed row in
+    /// a sample the evidence scan reads.
     #[arg(long)]
     pub strict: bool,
 
@@ -434,7 +435,11 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
     let assessed: Vec<Result<Report>> = files
         .par_iter()
         .map(|path| {
-            let loaded = crate::deal_check::load(path, &pack, !args.no_evidence)?;
+            let mode = crate::deal_check::EvidenceMode {
+                scan: !args.no_evidence,
+                strict: args.strict,
+            };
+            let loaded = crate::deal_check::load(path, &pack, mode)?;
             crate::whatif::report(
                 &path.display().to_string(),
                 &loaded,

@@ -17,8 +17,15 @@ pub struct Loaded {
     pub source: String,
 }
 
-/// Reads and checks a deal file; with `evidence`, scans the samples its datasets name.
-pub fn load(path: &Path, pack: &RulePack, evidence: bool) -> Result<Loaded> {
+/// Whether to scan the samples deals name, and whether a malformed row in one is an error.
+#[derive(Debug, Clone, Copy)]
+pub struct EvidenceMode {
+    pub scan: bool,
+    pub strict: bool,
+}
+
+/// Reads and checks a deal file, scanning the samples its datasets name as `evidence` says.
+pub fn load(path: &Path, pack: &RulePack, evidence: EvidenceMode) -> Result<Loaded> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read deal file {}", path.display()))?;
     let source = String::from_utf8(bytes).map_err(|e| {
         let (line, column) = crate::diagnostic::line_col(
@@ -31,12 +38,13 @@ pub fn load(path: &Path, pack: &RulePack, evidence: bool) -> Result<Loaded> {
 }
 
 /// Reads a deal from its text; `path` names it in messages.
-pub fn load_source(path: &Path, source: String, pack: &RulePack, evidence: bool) -> Result<Loaded> {
+pub fn load_source(path: &Path, source: String, pack: &RulePack, evidence: EvidenceMode) -> Result<Loaded> {
     let mut deal: Deal = parse_toml(path, &source)?;
     resolve_fideslang(&mut deal, pack);
     check(path, &source, &deal, pack)?;
-    if evidence && deal.datasets.iter().any(|d| d.evidence.is_some()) {
-        let settings = crate::evidence::Settings::new(pack, pack.lexicon()?);
+    if evidence.scan && deal.datasets.iter().any(|d| d.evidence.is_some()) {
+        let mut settings = crate::evidence::Settings::new(pack, pack.lexicon()?);
+        settings.strict = evidence.strict;
         crate::evidence::gather(path, &source, &mut deal, &settings)?;
     }
     let scenarios = scenarios(path, &source, &deal, pack)?;

@@ -126,7 +126,15 @@ fn run_in(tests: &Path, dir: Option<&Path>, pack: &RulePack) -> Result<Outcome> 
     for (name, text) in &files {
         let table: toml::Table = parse_toml(Path::new(name), text)?;
         if table.contains_key("deal") {
-            let loaded = crate::deal_check::load_source(Path::new(name), text.clone(), pack, true)?;
+            let loaded = crate::deal_check::load_source(
+                Path::new(name),
+                text.clone(),
+                pack,
+                crate::deal_check::EvidenceMode {
+                    scan: true,
+                    strict: true,
+                },
+            )?;
             bases.insert(stem(name), loaded.deal);
         } else {
             case_files.push((name, text));

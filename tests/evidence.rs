@@ -379,3 +379,26 @@ fn the_emitted_sql_reads_a_warehouse_table_when_told() {
     );
     assert!(!out.stdout.contains("CREATE OR REPLACE TEMPORARY VIEW"));
 }
+
+#[test]
+fn assess_strict_makes_a_malformed_sample_row_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy("rules/tests/sampled-deal.toml", dir.path().join("deal.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("sampled-baskets.csv"),
+        "card_id,email,zip5,birth_year,gender,product\nC1,a@example.com,10001,1950,M,beer\nC2,x\n",
+    )
+    .unwrap();
+    let deal = dir.path().join("deal.toml").display().to_string();
+    let lenient = run(&["assess", &deal, "-q"]);
+    assert_eq!(lenient.code, 0, "{}", lenient.stderr);
+    let strict = run(&["assess", &deal, "-q", "--strict"]);
+    assert_eq!(strict.code, 2);
+    assert!(
+        strict
+            .stderr
+            .contains("sampled-baskets.csv:3: malformed row (2 fields, the header has 6)"),
+        "{}",
+        strict.stderr
+    );
+}
