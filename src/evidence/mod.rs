@@ -332,11 +332,24 @@ impl ClassSizes {
                 .iter()
                 .enumerate()
                 .map(|(left_out, name)| {
-                    let mut merged: BTreeMap<Vec<&[u8]>, u64> = BTreeMap::new();
-                    for (key, n) in classes {
-                        let mut values = scan::class_values(key);
-                        values.remove(left_out);
-                        *merged.entry(values).or_default() += n;
+                    // The class keys with one value left out, merged: reuses one buffer and
+                    // allocates only for a key not seen yet.
+                    let mut merged: foldhash::HashMap<Vec<u8>, u64> = foldhash::HashMap::default();
+                    let mut key = Vec::new();
+                    for (full, n) in classes {
+                        key.clear();
+                        for (i, value) in scan::class_values(full).into_iter().enumerate() {
+                            if i != left_out {
+                                key.extend_from_slice(value);
+                                key.push(0x1f);
+                            }
+                        }
+                        match merged.get_mut(key.as_slice()) {
+                            Some(total) => *total += n,
+                            None => {
+                                merged.insert(key.clone(), *n);
+                            }
+                        }
                     }
                     (name.clone(), histogram(&mut merged.into_values()))
                 })

@@ -608,14 +608,13 @@ fn merge(accs: Vec<Acc>, lexicon: &Lexicon, cols: &Columns, header: Vec<String>,
                 .collect()
         })
         .collect();
-    let mut classes: Vec<(Vec<u8>, u64)> = all
+    let classes: Vec<(Vec<u8>, u64)> = all
         .class_keys
         .iter()
         .zip(&all.class_rows)
         .filter(|(_, n)| **n > 0)
         .map(|(k, n)| (k.bytes().to_vec(), *n))
         .collect();
-    classes.sort();
     Tally {
         header,
         rows: all.rows,
