@@ -93,6 +93,10 @@ def vary(deal, rng, i):
     deal["provider"]["jurisdictions"] = rng.sample(JURISDICTIONS, rng.randint(1, 3))
     deal["recipient"]["jurisdictions"] = rng.sample(JURISDICTIONS, rng.randint(1, 2))
     deal["mitigations"] = [{"id": m, "evidence": "benchmark"} for m in rng.sample(MITIGATIONS, rng.randint(0, 4))]
+    # Deals copied from an example with a sample keep it: their evidence is scanned too.
+    for d in deal["datasets"]:
+        if "sample" in d.get("evidence", {}):
+            d["evidence"]["sample"] = str(ROOT / "examples" / d["evidence"]["sample"])
     return deal
 
 
