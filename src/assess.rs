@@ -142,30 +142,16 @@ pub fn assess_with(file: &str, deal: &Deal, pack: &RulePack, detail: Detail) -> 
         mitigations: derived.mitigations,
         facts: derived.facts,
         evidence: if detail == Detail::Full {
-            evidence(deal)
+            deal.datasets
+                .iter()
+                .filter_map(crate::evidence::beside_declarations)
+                .collect()
         } else {
             Vec::new()
         },
         waived: None,
         baseline: None,
     })
-}
-
-/// Each dataset's evidence beside its declarations.
-fn evidence(deal: &Deal) -> Vec<DatasetEvidence> {
-    deal.datasets
-        .iter()
-        .filter_map(|d| {
-            let observed = d.observed.clone()?;
-            Some(DatasetEvidence {
-                dataset: d.id.clone(),
-                declared_form: crate::deal::written(&d.form),
-                declared_categories: d.categories.iter().map(|c| c.get_ref().clone()).collect(),
-                excluded: d.excluded.iter().map(|c| c.get_ref().clone()).collect(),
-                observed,
-            })
-        })
-        .collect()
 }
 
 fn band_score(pack: &RulePack, scored: &score::Scored) -> Score {

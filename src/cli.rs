@@ -105,8 +105,8 @@ pub struct ScanArgs {
     #[arg(long, value_name = "RESULT.csv")]
     pub evidence: Option<PathBuf>,
 
-    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
-    pub format: ExplainFormat,
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
 }
 
 #[derive(Debug, Subcommand)]
@@ -161,12 +161,12 @@ pub struct ExplainArgs {
     pub rules: Vec<PathBuf>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
-    pub format: ExplainFormat,
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ExplainFormat {
+pub enum TextOrJson {
     /// Plain text.
     Text,
     /// JSON, with the same fields.
@@ -378,8 +378,8 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
             let pack = RulePack::load(&args.rules)?;
             let explanation = crate::explain::explain(&pack, &args.id)?;
             Ok(match args.format {
-                ExplainFormat::Text => crate::explain::render_text(&explanation),
-                ExplainFormat::Json => serde_json::to_string_pretty(&explanation)? + "\n",
+                TextOrJson::Text => crate::explain::render_text(&explanation),
+                TextOrJson::Json => serde_json::to_string_pretty(&explanation)? + "\n",
             }
             .into())
         }

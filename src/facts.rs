@@ -210,7 +210,8 @@ pub fn derive(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result<Derived
         evidence: deal
             .datasets
             .iter()
-            .filter_map(|d| d.observed.as_ref().map(|o| crate::evidence::facts(d, o)))
+            .filter_map(crate::evidence::beside_declarations)
+            .map(|e| crate::evidence::facts(&e))
             .collect(),
     };
     Ok(Derived {

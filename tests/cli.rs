@@ -92,13 +92,21 @@ fn the_schema_rejects_what_the_parser_rejects() {
     }
 }
 
+/// Lints a client pack holding one file of `text`; it must fail (exit 2): its stderr.
+fn lint_fails(text: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("client.toml"), text).unwrap();
+    let out = dealrisk().args(["rules", "lint"]).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
 #[test]
 fn rules_lint_passes_the_default_pack_and_reports_every_problem_of_a_bad_one() {
     let out = dealrisk().args(["rules", "lint"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("ok: "));
 
-    let dir = tempfile::tempdir().unwrap();
     let rule = |id: &str, area: &str, references: &str| {
         format!(
             "[[rule]]\nid = \"{id}\"\nname = \"x\"\ntitle = \"X\"\nfires_when = \"x\"\narea = \"{area}\"\nproblem = \"appropriation\"\n\
@@ -106,10 +114,7 @@ fn rules_lint_passes_the_default_pack_and_reports_every_problem_of_a_bad_one() {
         )
     };
     let text = rule("C-1", "purpose-drfit", "[\"ref\"]") + &rule("C-2", "purpose-drift", "[]");
-    std::fs::write(dir.path().join("client.toml"), text).unwrap();
-    let out = dealrisk().args(["rules", "lint"]).arg(dir.path()).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = lint_fails(&text);
     assert!(err.contains("2 problem(s)"), "{err}");
     assert!(
         err.contains("unknown area `purpose-drfit` in rule `C-1`; did you mean `purpose-drift`?"),
@@ -123,15 +128,11 @@ fn rules_lint_passes_the_default_pack_and_reports_every_problem_of_a_bad_one() {
 
 #[test]
 fn rules_lint_finds_conditions_that_can_never_match() {
-    let dir = tempfile::tempdir().unwrap();
     let text = "[[rule]]\nid = \"C-UNREACHABLE\"\nname = \"x\"\ntitle = \"X\"\nfires_when = \"x\"\narea = \"purpose-drift\"\n\
                 problem = \"appropriation\"\nseverity = 2\nlikelihood = 2\n\
                 when = \"deal.transfer.mode == 'full_copy' && deal.datasets.exists(d, 'pharmacie' in d.categories)\"\n\
                 because = []\nrationale = \"r\"\nrecommendation = \"r\"\nreferences = [\"ref\"]\n";
-    std::fs::write(dir.path().join("client.toml"), text).unwrap();
-    let out = dealrisk().args(["rules", "lint"]).arg(dir.path()).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = lint_fails(text);
     assert!(err.contains("2 problem(s)"), "{err}");
     assert!(
         err.contains(

@@ -3,7 +3,7 @@
 
 use super::lexicon::Lexicon;
 use super::{Observed, Settings, observe, percent, roles};
-use crate::cli::{ExplainFormat, ScanArgs};
+use crate::cli::{ScanArgs, TextOrJson};
 use crate::deal::{Dataset, Deal};
 use crate::diagnostic::{nearest, parse_toml};
 use crate::pack::RulePack;
@@ -111,13 +111,13 @@ pub fn run(args: &ScanArgs) -> Result<String> {
         form: crate::deal::written(&d.form),
     });
     Ok(match args.format {
-        ExplainFormat::Json => {
+        TextOrJson::Json => {
             serde_json::to_string_pretty(&Document {
                 observed: &observed,
                 declared,
             })? + "\n"
         }
-        ExplainFormat::Text => render(&observed, declared.as_ref()),
+        TextOrJson::Text => render(&observed, declared.as_ref()),
     })
 }
 

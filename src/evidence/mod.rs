@@ -9,6 +9,7 @@ pub mod sql;
 
 use crate::deal::{Dataset, Deal, EvidenceSpec};
 use crate::pack::RulePack;
+use crate::report::DatasetEvidence;
 use anyhow::{Context as _, Result, bail};
 use lexicon::{Lexicon, Mask};
 use serde::Serialize;
@@ -509,20 +510,30 @@ pub struct EvidenceFacts {
     pub most_identifying: String,
 }
 
-pub fn facts(dataset: &Dataset, observed: &Observed) -> EvidenceFacts {
-    let declared: Vec<&str> = dataset.categories.iter().map(|c| c.get_ref().as_str()).collect();
-    let excluded: Vec<&str> = dataset.excluded.iter().map(|c| c.get_ref().as_str()).collect();
+/// A dataset's evidence beside its declarations (what reports show), if it has evidence.
+pub fn beside_declarations(d: &Dataset) -> Option<DatasetEvidence> {
+    Some(DatasetEvidence {
+        dataset: d.id.clone(),
+        declared_form: crate::deal::written(&d.form),
+        declared_categories: d.categories.iter().map(|c| c.get_ref().clone()).collect(),
+        excluded: d.excluded.iter().map(|c| c.get_ref().clone()).collect(),
+        observed: d.observed.clone()?,
+    })
+}
+
+pub fn facts(e: &DatasetEvidence) -> EvidenceFacts {
+    let observed = &e.observed;
     let ids: Vec<String> = observed.categories.iter().map(|s| s.category.clone()).collect();
     let reid = observed.reidentification.as_ref();
     EvidenceFacts {
-        dataset: dataset.id.clone(),
-        declared_form: crate::deal::written(&dataset.form),
+        dataset: e.dataset.clone(),
+        declared_form: e.declared_form.clone(),
         undeclared: ids
             .iter()
-            .filter(|c| !declared.contains(&c.as_str()) && !excluded.contains(&c.as_str()))
+            .filter(|c| !e.declared_categories.contains(c) && !e.excluded.contains(c))
             .cloned()
             .collect(),
-        contradicted_exclusions: ids.iter().filter(|c| excluded.contains(&c.as_str())).cloned().collect(),
+        contradicted_exclusions: ids.iter().filter(|c| e.excluded.contains(c)).cloned().collect(),
         seen: observed
             .categories
             .iter()
