@@ -1,6 +1,8 @@
-//! Rebuilds when anything under rules/ changes: the default pack is embedded in the binary,
-//! and cargo does not otherwise notice a rule file added or edited.
+//! Rebuilds when anything under rules/ or cases/ changes: the default pack and the case
+//! library are embedded in the binary, and cargo does not otherwise notice a file added or
+//! edited there.
 
 fn main() {
     println!("cargo:rerun-if-changed=rules");
+    println!("cargo:rerun-if-changed=cases");
 }

@@ -123,6 +123,7 @@ pub fn assess_with(file: &str, deal: &Deal, pack: &RulePack, detail: Detail) -> 
         deal: summary(deal),
         inherent: band_score(pack, &inherent),
         residual: band_score(pack, &residual),
+        index: residual.index,
         verdict: band.verdict.clone(),
         advice: band.advice.clone(),
         floor,
@@ -168,6 +169,18 @@ pub fn score_of<'a>(findings: impl Iterator<Item = &'a Finding>, pack: &RulePack
     let groups: Vec<String> = findings.iter().map(|f| pack.scoring.group_by.key(f)).collect();
     let risks = risks(findings.iter().copied().zip(&groups), |f| f.residual_risk);
     band_score(pack, &score::score(&pack.scoring, &risks))
+}
+
+/// A report's residual score under other scoring numbers (a calibration curve fitted without
+/// it, say), from its findings as they stand.
+pub fn rescore(report: &Report, scoring: &crate::pack::Scoring) -> Score {
+    let groups: Vec<String> = report.findings.iter().map(|f| scoring.group_by.key(f)).collect();
+    let risks = risks(report.findings.iter().zip(&groups), |f| f.residual_risk);
+    let scored = score::score(scoring, &risks);
+    Score {
+        score: scored.score,
+        band: scoring.bands[scored.band].id.clone(),
+    }
 }
 
 /// What scoring needs of each finding: its risk (residual or inherent), gate and group.

@@ -43,6 +43,13 @@ pub enum Command {
     Man,
     /// Print the JSON Schema of the deal format, for editor completion and validation.
     Schema,
+    /// Measure the score against a library of real deals with known outcomes.
+    ///
+    /// Assesses every case (deals/*.toml, each with its outcomes/*.toml) and prints each case's
+    /// label, score and drivers, then AUC, Spearman correlation with the label, bands by
+    /// outcome, the score's reliability as a chance of ending badly, and the worst
+    /// misrankings: as shipped, cross-validated, and on the held-out third (docs/scoring.md).
+    Calibrate(CalibrateArgs),
     /// Scan a data sample (CSV) for sensitive signals and re-identification risk.
     ///
     /// With --deal, the columns' roles come from the deal's `[datasets.evidence]` and the
@@ -148,6 +155,26 @@ pub struct InitArgs {
     /// Where to write it; `-` prints it instead.
     #[arg(value_name = "FILE", default_value = "deal.toml")]
     pub file: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CalibrateArgs {
+    /// A case library: a folder with deals/ and outcomes/ (docs/cases.md). Default: the
+    /// library built into dealrisk (the repository's cases/).
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Add a rule pack, as for `assess`: measure a client pack against the library.
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+
+    /// Exit 1 if the AUC (as shipped) is below this, e.g. 0.95: a CI floor on judgement.
+    #[arg(long, value_name = "X")]
+    pub min_auc: Option<f64>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
 }
 
 #[derive(Debug, clap::Args)]
@@ -369,6 +396,7 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
         }
         Command::Schema => Ok(crate::deal::schema().into()),
         Command::Scan(args) => Ok(crate::evidence::command::run(args)?.into()),
+        Command::Calibrate(args) => calibrate(args),
         Command::Man => {
             let mut out = Vec::new();
             clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out)?;
@@ -384,6 +412,32 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
             .into())
         }
     }
+}
+
+fn calibrate(args: &CalibrateArgs) -> Result<Outcome> {
+    let pack = RulePack::load(&args.rules)?;
+    let library = match &args.dir {
+        Some(dir) => crate::calibrate::library::Library::Folder(dir),
+        None => crate::calibrate::library::Library::Embedded,
+    };
+    let calibrated = crate::calibrate::calibrate(&library, &pack)?;
+    let stdout = match args.format {
+        TextOrJson::Text => crate::render::calibration::render(&calibrated),
+        TextOrJson::Json => serde_json::to_string_pretty(&calibrated)? + "\n",
+    };
+    let auc = calibrated.shipped_figures.auc.unwrap_or(0.0);
+    let code = match args.min_auc {
+        Some(floor) if auc < floor => {
+            eprintln!("AUC {auc:.3} is below --min-auc {floor}");
+            1
+        }
+        Some(floor) => {
+            eprintln!("AUC {auc:.3} meets --min-auc {floor}");
+            0
+        }
+        None => 0,
+    };
+    Ok(Outcome { stdout, code })
 }
 
 fn assess(args: &AssessArgs) -> Result<Outcome> {

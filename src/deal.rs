@@ -77,9 +77,13 @@ pub struct Recipient {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub jurisdictions: Vec<Text>,
-    /// Whether the recipient decides the purposes itself (a new controller) or acts only on
-    /// the provider's instructions (a processor).
+    /// Whether the recipient decides the purposes itself (a new controller), acts only on
+    /// the provider's instructions (a processor), or is the provider itself (`internal`).
     pub role: Role,
+    /// How many parties receive the data: one, several named partners, many (a broker's
+    /// clients, an ad exchange), or the public. Absent: one.
+    #[serde(default = "Scope::one")]
+    pub scope: Scope,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -101,6 +105,10 @@ pub struct Dataset {
     pub granularity: Granularity,
     pub history_months: Count,
     pub provenance: Vec<Provenance>,
+    /// Columns or fields that single people out together (postcode, birth date, sex), as
+    /// declared, whether or not a sample is scanned.
+    #[serde(default)]
+    pub quasi_identifiers: Vec<String>,
     /// A sample of the data (and/or its data dictionary) to scan for evidence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence: Option<EvidenceSpec>,
@@ -132,7 +140,7 @@ pub struct EvidenceSpec {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub text: Vec<String>,
     /// Columns that single people out together (ZIP code, birth year, sex).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub quasi_identifiers: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub timestamps: Vec<String>,
@@ -149,6 +157,10 @@ pub struct Collection {
     #[schemars(with = "Vec<String>")]
     pub notice_purposes: Vec<Text>,
     pub notice_mentions_sharing: Answer,
+    /// How prominent the notice was: none at all, buried in terms, clear, or specific (this
+    /// recipient and purpose named plainly at collection). Absent: clear.
+    #[serde(default = "Prominence::clear")]
+    pub notice_prominence: Prominence,
     pub consent: Consent,
     pub legal_basis: LegalBasis,
 }
@@ -158,6 +170,9 @@ pub struct Collection {
 pub struct ProposedUse {
     #[schemars(with = "Vec<String>")]
     pub purposes: Vec<Text>,
+    /// The legal basis the proposed use rests on. Absent: unknown.
+    #[serde(default = "LegalBasis::unknown")]
+    pub legal_basis: LegalBasis,
     pub decisions: Vec<Decision>,
     pub automated: Automation,
     pub onward_transfer: Onward,
@@ -169,6 +184,10 @@ pub struct ProposedUse {
 pub struct Transfer {
     pub mode: Mode,
     pub frequency: Frequency,
+    /// Who sets each transfer off: the provider, the recipient, or the customer directing
+    /// their own data to a recipient of their choosing. Absent: the provider.
+    #[serde(default = "Initiator::provider")]
+    pub initiated_by: Initiator,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -182,6 +201,9 @@ pub struct Customers {
     pub retroactive: Answer,
     /// The front-page test as judged by the people in the room.
     pub would_expect: Answer,
+    /// Does the flow contradict something customers were explicitly told? Absent: no.
+    #[serde(default = "Answer::no")]
+    pub promise_broken: Answer,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -212,6 +234,27 @@ answer_enum!(Role {
     Controller,
     JointController,
     Processor,
+    Internal,
+    Unknown
+});
+answer_enum!(Scope {
+    One,
+    Several,
+    Many,
+    Public,
+    Unknown
+});
+answer_enum!(Prominence {
+    None,
+    Buried,
+    Clear,
+    Specific,
+    Unknown
+});
+answer_enum!(Initiator {
+    Provider,
+    Recipient,
+    Customer,
     Unknown
 });
 answer_enum!(Subjects {
@@ -233,6 +276,10 @@ answer_enum!(Form {
 answer_enum!(Granularity {
     LineItem,
     Basket,
+    Transaction,
+    Trip,
+    Event,
+    Record,
     Profile,
     Aggregate,
     Unknown
@@ -257,6 +304,9 @@ answer_enum!(LegalBasis {
     Contract,
     LegitimateInterests,
     LegalObligation,
+    PublicTask,
+    VitalInterests,
+    Research,
     Unknown
 });
 answer_enum!(Decision {
@@ -264,6 +314,7 @@ answer_enum!(Decision {
     Marketing,
     Pricing,
     Eligibility,
+    Investigation,
     Unknown
 });
 answer_enum!(Automation {
@@ -281,9 +332,11 @@ answer_enum!(Onward {
 answer_enum!(Mode {
     FullCopy,
     Sample,
+    Lookup,
     QueryAccess,
     CleanRoom,
     ProviderMediated,
+    PublicRelease,
     Unknown
 });
 answer_enum!(Frequency {
@@ -299,6 +352,38 @@ answer_enum!(ValueBack {
     Payment,
     Unknown
 });
+
+/// Defaults of the fields added after the first version of the format: what a deal file
+/// written before them meant.
+impl Scope {
+    fn one() -> Self {
+        Scope::One
+    }
+}
+
+impl Prominence {
+    fn clear() -> Self {
+        Prominence::Clear
+    }
+}
+
+impl Initiator {
+    fn provider() -> Self {
+        Initiator::Provider
+    }
+}
+
+impl LegalBasis {
+    fn unknown() -> Self {
+        LegalBasis::Unknown
+    }
+}
+
+impl Answer {
+    fn no() -> Self {
+        Answer::No
+    }
+}
 
 /// A number of people or months, or `"unknown"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -382,21 +467,50 @@ pub fn answers_for(path: &str) -> Vec<toml::Value> {
     };
     let counts = |values: &[i64]| values.iter().map(|v| toml::Value::from(*v)).collect();
     match field {
-        "told" | "can_opt_out" | "retroactive" | "would_expect" | "notice_mentions_sharing" | "minors" => {
+        "told" | "can_opt_out" | "retroactive" | "would_expect" | "notice_mentions_sharing" | "minors"
+        | "promise_broken" => {
             strings(&["yes", "no"])
         }
-        "role" => strings(&["controller", "joint-controller", "processor"]),
+        "role" => strings(&["controller", "joint-controller", "processor", "internal"]),
+        "scope" => strings(&["one", "several", "many", "public"]),
+        "notice_prominence" => strings(&["none", "buried", "clear", "specific"]),
+        "initiated_by" => strings(&["provider", "recipient", "customer"]),
         "subjects" => strings(&["customers", "patients", "minors", "employees", "public"]),
         "form" => strings(&["identified", "pseudonymised", "aggregated", "anonymised", "synthetic"]),
-        "granularity" => strings(&["line-item", "basket", "profile", "aggregate"]),
+        "granularity" => strings(&[
+            "line-item",
+            "basket",
+            "transaction",
+            "trip",
+            "event",
+            "record",
+            "profile",
+            "aggregate",
+        ]),
         "consent" => strings(&["none", "opt-out", "opt-in", "explicit"]),
-        "legal_basis" => strings(&["consent", "contract", "legitimate-interests", "legal-obligation"]),
+        "legal_basis" => strings(&[
+            "consent",
+            "contract",
+            "legitimate-interests",
+            "legal-obligation",
+            "public-task",
+            "vital-interests",
+            "research",
+        ]),
         "automated" => strings(&["none", "assisted", "solely"]),
         "onward_transfer" => strings(&["none", "processors", "third-parties"]),
-        "mode" => strings(&["full-copy", "sample", "query-access", "clean-room", "provider-mediated"]),
+        "mode" => strings(&[
+            "full-copy",
+            "sample",
+            "lookup",
+            "query-access",
+            "clean-room",
+            "provider-mediated",
+            "public-release",
+        ]),
         "frequency" => strings(&["one-off", "recurring", "continuous"]),
         "value" => strings(&["none", "discounts", "service", "payment"]),
-        "decisions" => lists(&["none", "marketing", "pricing", "eligibility"]),
+        "decisions" => lists(&["none", "marketing", "pricing", "eligibility", "investigation"]),
         "provenance" => lists(&["given", "observed", "inferred", "scraped", "bought"]),
         "people" => counts(&[10_000, 100_000, 1_000_000]),
         "history_months" | "retention_months" => counts(&[6, 24, 120]),

@@ -13,7 +13,7 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What rule conditions see as `facts`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Facts {
     /// Sensitive categories present after exclusions, declared or inferred.
     pub categories: Vec<String>,
@@ -48,6 +48,9 @@ pub struct Facts {
     /// What the scans of the datasets' samples show beside what they declare, one entry per
     /// dataset with evidence.
     pub evidence: Vec<crate::evidence::EvidenceFacts>,
+    /// The pack's predicates (`[[predicate]]`), by id: `facts.records_leave` in a condition.
+    #[serde(flatten)]
+    pub predicates: BTreeMap<String, bool>,
 }
 
 /// How a category came to be present in a dataset.
@@ -213,13 +216,28 @@ pub fn derive(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result<Derived
             .filter_map(crate::evidence::beside_declarations)
             .map(|e| crate::evidence::facts(&e))
             .collect(),
+        predicates: BTreeMap::new(),
     };
+    let mut facts = facts;
+    facts.predicates = predicates(&deal_cel, &facts, pack)?;
     Ok(Derived {
         facts,
         mitigations: in_effect,
         presence,
         drift,
     })
+}
+
+/// Every predicate of the pack over the deal and its other facts.
+fn predicates(deal_cel: &cel::Value, facts: &Facts, pack: &RulePack) -> Result<BTreeMap<String, bool>> {
+    let scope = Scope::new()
+        .with_value("deal", deal_cel.clone())
+        .with("facts", facts)?
+        .with("mitigations", &facts.mitigations)?;
+    pack.predicates
+        .values()
+        .map(|p| Ok((p.id.clone(), scope.condition(&p.when, &format!("predicate {}", p.id))?)))
+        .collect()
 }
 
 /// Declared mitigations (the evidenced declaration wins over an asserted one), then those the

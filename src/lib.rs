@@ -7,6 +7,7 @@
 pub mod assess;
 pub mod baseline;
 pub mod batch;
+pub mod calibrate;
 pub mod cli;
 pub mod condition;
 pub mod deal;

@@ -13,6 +13,9 @@ pub struct Report {
     pub deal: DealSummary,
     pub inherent: Score,
     pub residual: Score,
+    /// The residual risk index the score is read from: the sum of the groups' weights, before
+    /// the calibration curve and the floors (docs/scoring.md).
+    pub index: f64,
     pub verdict: String,
     pub advice: String,
     /// The points the floors added above the formula, and why.

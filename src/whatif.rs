@@ -144,18 +144,29 @@ fn applied_as(m: &Mitigation) -> String {
     sets.join(", ")
 }
 
-/// Mitigations the pack knows that are not in effect, each tried alone.
-fn missing<'p>(report: &Report, pack: &'p RulePack) -> Vec<&'p Mitigation> {
+/// Mitigations the pack knows that are not in effect and that this deal could take.
+fn missing<'p>(deal: &Deal, report: &Report, pack: &'p RulePack) -> Result<Vec<&'p Mitigation>> {
     let in_effect: BTreeSet<&str> = report.mitigations.iter().map(|m| m.id.as_str()).collect();
-    pack.mitigations
-        .values()
-        .filter(|m| !in_effect.contains(m.id.as_str()))
-        .collect()
+    let scope = crate::condition::Scope::new().with_value(
+        "deal",
+        crate::condition::to_cel("deal", &serde_json::to_value(deal)?)?,
+    );
+    let mut out = Vec::new();
+    for m in pack.mitigations.values().filter(|m| !in_effect.contains(m.id.as_str())) {
+        let applies = match &m.applies_when {
+            Some(when) => scope.condition(when, &format!("mitigation {}", m.id))?,
+            None => true,
+        };
+        if applies {
+            out.push(m);
+        }
+    }
+    Ok(out)
 }
 
 fn leverage(file: &str, deal: &Deal, report: &Report, pack: &RulePack) -> Result<Vec<Leverage>> {
     let mut out = Vec::new();
-    for m in missing(report, pack) {
+    for m in missing(deal, report, pack)? {
         // A mitigation whose overlay does not fit this deal cannot be tried on it.
         let Ok(tried) = with_mitigations(deal, &[m]) else {
             continue;

@@ -34,6 +34,7 @@ pub struct RulePack {
     pub families: BTreeMap<String, Family>,
     pub purposes: BTreeMap<String, Purpose>,
     pub drift_modifiers: BTreeMap<String, DriftModifier>,
+    pub predicates: BTreeMap<String, Predicate>,
     pub sectors: BTreeMap<String, Sector>,
     pub jurisdictions: BTreeMap<String, Jurisdiction>,
     pub mitigations: BTreeMap<String, Mitigation>,
@@ -206,6 +207,7 @@ struct Builder {
     families: BTreeMap<String, Family>,
     purposes: BTreeMap<String, Purpose>,
     drift_modifiers: BTreeMap<String, DriftModifier>,
+    predicates: BTreeMap<String, Predicate>,
     sectors: BTreeMap<String, Sector>,
     jurisdictions: BTreeMap<String, Jurisdiction>,
     mitigations: BTreeMap<String, Mitigation>,
@@ -242,6 +244,7 @@ impl Builder {
         merge!("family", file.family, self.families);
         merge!("purpose", file.purpose, self.purposes);
         merge!("drift_modifier", file.drift_modifier, self.drift_modifiers);
+        merge!("predicate", file.predicate, self.predicates);
         merge!("sector", file.sector, self.sectors);
         merge!("jurisdiction", file.jurisdiction, self.jurisdictions);
         merge!("mitigation", file.mitigation, self.mitigations);
@@ -286,6 +289,7 @@ impl Builder {
             families: self.families,
             purposes: self.purposes,
             drift_modifiers: self.drift_modifiers,
+            predicates: self.predicates,
             sectors: self.sectors,
             jurisdictions: self.jurisdictions,
             mitigations: self.mitigations,

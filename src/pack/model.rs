@@ -31,6 +31,8 @@ pub struct PackFile {
     #[serde(default)]
     pub drift_modifier: Vec<DriftModifier>,
     #[serde(default)]
+    pub predicate: Vec<Predicate>,
+    #[serde(default)]
     pub sector: Vec<Sector>,
     #[serde(default)]
     pub jurisdiction: Vec<Jurisdiction>,
@@ -63,13 +65,17 @@ pub struct ValueShape {
 pub struct Scoring {
     /// Names of the levels 1..=4 used for severity and likelihood.
     pub levels: Vec<String>,
-    /// p = (risk / max_risk) ^ exponent for each finding.
+    /// Each finding weighs w = (risk / max_risk) ^ exponent.
     pub exponent: f64,
+    /// Share of a group's other findings' weights added to its worst finding's: correlated
+    /// findings about one cause add a little, never as much as an independent risk.
+    pub group_share: f64,
+    /// Turns the deal's index (the sum of its groups' weights) into the 0-100 score.
+    pub calibration: Calibration,
     pub bands: Vec<Band>,
-    /// A finding whose residual risk reaches `risk_at_least` lifts the score to `score_at_least`.
+    /// A finding whose residual risk reaches `risk_at_least` (and that is blocking, when
+    /// `blocking` is set) lifts the score to `score_at_least`.
     pub floors: Vec<Floor>,
-    /// Score floor while any blocking finding stands.
-    pub blocking_floor: f64,
     /// Most levels that mitigations may remove from one dimension of one finding.
     pub mitigation_cap: u8,
     /// Share of its effect that a mitigation without evidence keeps (rounded down).
@@ -140,9 +146,22 @@ pub struct Band {
     pub advice: String,
 }
 
+/// score = 100 x index^steepness / (index^steepness + midpoint^steepness): a log-logistic
+/// curve, 0 at index 0, 50 at the midpoint, never 100. Its two numbers are fitted to the case
+/// library by `dealrisk calibrate --fit` (docs/scoring.md).
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Calibration {
+    pub midpoint: f64,
+    pub steepness: f64,
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Floor {
+    /// Only blocking findings (legal gates) set this floor.
+    #[serde(default)]
+    pub blocking: bool,
     pub risk_at_least: u8,
     pub score_at_least: f64,
     pub why: String,
@@ -294,6 +313,20 @@ pub struct DriftModifier {
     pub references: Vec<String>,
 }
 
+/// A named fact about the deal that many rules read (`facts.records_leave`): defined once, in
+/// the pack, so that every rule means the same thing by it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Predicate {
+    pub id: String,
+    pub title: String,
+    /// CEL over `deal`, `facts` and `mitigations`; it may not read another predicate.
+    pub when: Expr,
+    pub because: Vec<String>,
+    pub rationale: String,
+    pub references: Vec<String>,
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Sector {
@@ -310,6 +343,14 @@ pub struct Sector {
 pub struct Jurisdiction {
     pub id: String,
     pub name: String,
+    /// Whether the pack's regulatory rules cover this jurisdiction's law. A deal naming one
+    /// that is not covered gets an open question for counsel instead of a silent pass.
+    #[serde(default = "covered")]
+    pub covered: bool,
+}
+
+fn covered() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -328,6 +369,11 @@ pub struct Mitigation {
     /// would. Without it, trying the mitigation means declaring it with evidence.
     #[serde(default)]
     pub apply: std::collections::BTreeMap<String, toml::Value>,
+    /// CEL over `deal`: when it does not hold, the mitigation is not one this deal could take
+    /// (provider-mediated offers for a flow the customer directs), and leverage does not offer
+    /// it. Absent: always offered.
+    #[serde(default)]
+    pub applies_when: Option<Expr>,
     pub effects: Vec<Effect>,
     pub references: Vec<String>,
 }

@@ -118,6 +118,12 @@ pub fn check(pack: &RulePack) -> Result<()> {
     if !(0.0..=1.0).contains(&s.asserted_factor) || s.exponent <= 0.0 {
         scoring_problems.push("scoring.asserted_factor must be 0 to 1 and scoring.exponent above 0".to_string());
     }
+    if !(0.0..=1.0).contains(&s.group_share) {
+        scoring_problems.push("scoring.group_share must be 0 to 1".to_string());
+    }
+    if !(s.calibration.midpoint > 0.0 && s.calibration.steepness > 0.0) {
+        scoring_problems.push("scoring.calibration needs a midpoint and a steepness above 0".to_string());
+    }
     if s.weight_severity.last().is_none_or(|w| w.max_weight < 10) {
         scoring_problems.push("scoring.weight_severity must cover weights up to 10".to_string());
     }
@@ -339,7 +345,12 @@ pub fn check(pack: &RulePack) -> Result<()> {
     }
     for m in pack.mitigations.values() {
         literals("mitigation", &m.id, "implied_by", m.implied_by.as_ref());
+        literals("mitigation", &m.id, "applies_when", m.applies_when.as_ref());
     }
+    for pr in pack.predicates.values() {
+        literals("predicate", &pr.id, "when", Some(&pr.when));
+    }
+    predicate_names(pack, &mut p);
 
     if p.found.is_empty() {
         return Ok(());
@@ -349,4 +360,37 @@ pub fn check(pack: &RulePack) -> Result<()> {
         p.found.len(),
         p.found.join("\n")
     )
+}
+
+/// Predicates are evaluated together into `facts`, after every other fact: one cannot read
+/// another, and none may hide a fact of the same name.
+fn predicate_names(pack: &RulePack, p: &mut Problems) {
+    let fact_names: Vec<String> = serde_json::to_value(crate::facts::Facts::default())
+        .ok()
+        .and_then(|v| v.as_object().map(|o| o.keys().cloned().collect()))
+        .unwrap_or_default();
+    for pr in pack.predicates.values() {
+        if fact_names.contains(&pr.id) {
+            p.at(
+                "predicate",
+                &pr.id,
+                "id",
+                format!("predicate `{}` has the name of a fact the engine derives", pr.id),
+            );
+        }
+        for other in pack.predicates.keys().filter(|o| *o != &pr.id) {
+            let text = pr.when.as_str();
+            let reads = text.match_indices(&format!("facts.{other}")).any(|(at, found)| {
+                !text[at + found.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+            });
+            if reads {
+                p.at(
+                    "predicate",
+                    &pr.id,
+                    "when",
+                    format!("predicate `{}` reads predicate `{other}`; write its condition out instead", pr.id),
+                );
+            }
+        }
+    }
 }

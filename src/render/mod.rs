@@ -1,5 +1,6 @@
 //! Output formats. Each renders finished reports and computes nothing.
 
+pub mod calibration;
 pub mod csv;
 pub mod github;
 pub mod html;
