@@ -35,8 +35,23 @@ pub enum Detail {
     Scores,
 }
 
+/// The full report of a deal as written: its unknowns scored as their costliest answers
+/// (`unknowns`), its fields cited as written.
 pub fn assess(file: &str, deal: &Deal, pack: &RulePack) -> Result<Report> {
-    assess_with(file, deal, pack, Detail::Full)
+    let resolved = crate::unknowns::worst_case(file, deal, pack)?;
+    assess_resolved(file, deal, &resolved, pack)
+}
+
+/// The full report of a deal whose unknowns are already resolved.
+pub fn assess_resolved(
+    file: &str,
+    deal: &Deal,
+    resolved: &crate::unknowns::Resolved,
+    pack: &RulePack,
+) -> Result<Report> {
+    let mut report = assess_with(file, &resolved.deal, pack, Detail::Full)?;
+    crate::unknowns::as_written(&mut report, deal, &resolved.assumed, pack)?;
+    Ok(report)
 }
 
 pub fn assess_with(file: &str, deal: &Deal, pack: &RulePack, detail: Detail) -> Result<Report> {
@@ -365,7 +380,7 @@ fn mitigate(raw: Raw, in_effect: &[InEffect], pack: &RulePack) -> Finding {
 }
 
 /// Every field answered `unknown`, with the rules and inferences that read it.
-fn open_questions(deal_json: &Value, findings: &[Finding], pack: &RulePack) -> Vec<OpenQuestion> {
+pub(crate) fn open_questions(deal_json: &Value, findings: &[Finding], pack: &RulePack) -> Vec<OpenQuestion> {
     paths::unknowns(deal_json)
         .into_iter()
         .map(|path| {
@@ -392,6 +407,7 @@ fn open_questions(deal_json: &Value, findings: &[Finding], pack: &RulePack) -> V
                 .collect();
             OpenQuestion {
                 path,
+                assumed: None,
                 answers: Vec::new(),
                 read_by,
                 fired,

@@ -26,5 +26,6 @@ pub mod render;
 pub mod report;
 pub mod rules_test;
 pub mod score;
+pub mod unknowns;
 pub mod waiver;
 pub mod whatif;

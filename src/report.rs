@@ -224,6 +224,8 @@ pub struct AppliedMitigation {
 #[derive(Debug, Clone, Serialize)]
 pub struct OpenQuestion {
     pub path: String,
+    /// The answer the score assumes until this is answered: the one that costs most.
+    pub assumed: Option<String>,
     /// The score each possible answer would give, by re-assessing the deal with it.
     pub answers: Vec<AnswerImpact>,
     /// Rules and inferences that read this field; those that fired are in `fired`.

@@ -2,7 +2,8 @@
 //! missing mitigation would remove, and the fewest mitigations that change the verdict.
 //! Nothing here is estimated: every figure is a full assessment of a changed deal.
 
-use crate::assess::{Detail, assess, assess_with};
+use crate::assess::{Detail, assess_resolved, assess_with};
+use crate::unknowns::{candidates, worst_case};
 use crate::deal::{Deal, DeclaredMitigation};
 use crate::deal_check::Loaded;
 use crate::diagnostic::nearest;
@@ -49,31 +50,37 @@ pub fn report(file: &str, loaded: &Loaded, pack: &RulePack, scenario: Option<&st
             }
         }
     };
-    let mut report = assess(file, deal, pack)?;
+    // Every figure below is of the deal with its unknowns at their costliest answers, as the
+    // report's own score is.
+    let resolved = worst_case(file, deal, pack)?;
+    let mut report = assess_resolved(file, deal, &resolved, pack)?;
     crate::locate::locate_findings(&loaded.source, &mut report);
     if scenario.is_none() {
         for (meta, variant) in loaded.deal.scenarios.iter().zip(&loaded.scenarios) {
-            let other = assess_with(file, variant, pack, Detail::Scores)?;
+            let variant = worst_case(file, variant, pack)?;
+            let other = assess_with(file, &variant.deal, pack, Detail::Scores)?;
             report.scenarios.push(compare(&report, &other, meta));
         }
     }
     if what_if == WhatIf::Full {
-        report.leverage = leverage(file, deal, &report, pack)?;
-        answer_questions(file, deal, &mut report, pack)?;
-        report.verdict_change = verdict_change(file, deal, &report, pack)?;
+        report.leverage = leverage(file, &resolved.deal, &report, pack)?;
+        answer_questions(file, deal, &resolved.deal, &mut report, pack)?;
+        report.verdict_change = verdict_change(file, &resolved.deal, &report, pack)?;
     }
     Ok(report)
 }
 
-/// For each open question, the score each possible answer would give.
-fn answer_questions(file: &str, deal: &Deal, report: &mut Report, pack: &RulePack) -> Result<()> {
+/// For each open question, the score each possible answer would give, the other unknowns
+/// staying at their assumed answers.
+fn answer_questions(file: &str, written: &Deal, resolved: &Deal, report: &mut Report, pack: &RulePack) -> Result<()> {
     let now = i64::from(report.residual.score);
     let risk_now = total_risk(report);
+    let written = serde_json::to_value(written)?;
     for q in &mut report.open_questions {
-        for answer in crate::deal::answers_for(&q.path) {
+        for answer in candidates(&written, &q.path) {
             let set = [(q.path.clone(), answer.clone())];
             // An answer the field cannot take here (a count for a list) is not offered.
-            let Ok((tried, _)) = crate::overlay::apply(deal, set.iter().map(|(k, v)| (k, v)), &[]) else {
+            let Ok((tried, _)) = crate::overlay::apply(resolved, set.iter().map(|(k, v)| (k, v)), &[]) else {
                 continue;
             };
             let after = assess_with(file, &tried, pack, Detail::Scores)?;

@@ -99,6 +99,9 @@ pub struct Scoring {
     pub category_area: String,
     /// Highest drift distance; modifiers cannot push drift outside 0..=max_drift.
     pub max_drift: i64,
+    /// Fields whose `unknown` the rules grade themselves instead of the costliest answer.
+    #[serde(default)]
+    pub graded_unknowns: Vec<String>,
     /// Which findings count once, at the worst of them: those of one area and problem
     /// (`area-problem`), of one `problem` (DOMAIN.md C1's scenarios), of one `area`, or none
     /// (`finding`).
