@@ -24,7 +24,7 @@ pub fn worst_case(file: &str, deal: &Deal, pack: &RulePack) -> Result<Resolved> 
     let written = serde_json::to_value(deal)?;
     let mut current = deal.clone();
     let mut assumed = Vec::new();
-    for path in paths::unknowns(&written) {
+    for path in in_stable_order(&written, paths::unknowns(&written)) {
         if pack.scoring.graded_unknowns.iter().any(|g| paths::matches(g, &path)) {
             continue;
         }
@@ -50,6 +50,26 @@ pub fn worst_case(file: &str, deal: &Deal, pack: &RulePack) -> Result<Resolved> 
         }
     }
     Ok(Resolved { deal: current, assumed })
+}
+
+/// Unknown fields in an order that does not depend on the order of the deal's lists: by field,
+/// then by the id of the dataset a field belongs to (so that listing datasets in another order
+/// settles their unknowns in the same order, to the same answers).
+fn in_stable_order(written: &Value, mut paths: Vec<String>) -> Vec<String> {
+    let key = |path: &String| -> (String, String, String) {
+        let Some(rest) = path.strip_prefix("datasets[") else {
+            return (path.clone(), String::new(), String::new());
+        };
+        let (index, field) = rest.split_once(']').unwrap_or((rest, ""));
+        let id = paths::cite(written, &format!("datasets[{index}].id"))
+            .into_iter()
+            .next()
+            .and_then(|c| c.value.as_str().map(str::to_string))
+            .unwrap_or_default();
+        (format!("datasets[]{field}"), id, path.clone())
+    };
+    paths.sort_by_key(key);
+    paths
 }
 
 /// The answers an unknown field may take: each value of the field; for a list holding

@@ -35,13 +35,15 @@ const CONSENTS: [Consent; 5] = [
     Consent::OptIn,
     Consent::Explicit,
 ];
-/// Modes from the one that keeps data home to the one that copies it all away.
-const MODES: [Mode; 5] = [
+/// Modes from the one that keeps data home to the one that publishes it.
+const MODES: [Mode; 7] = [
     Mode::ProviderMediated,
     Mode::CleanRoom,
     Mode::QueryAccess,
     Mode::Sample,
+    Mode::Lookup,
     Mode::FullCopy,
+    Mode::PublicRelease,
 ];
 const ANSWERS: [Answer; 3] = [Answer::Yes, Answer::No, Answer::Unknown];
 
@@ -57,7 +59,7 @@ prop_compose! {
         excluded in subsequence(ids(&PACK.categories), 0..3),
         people in prop_oneof![Just(Count::Unknown), (0u64..5_000_000).prop_map(Count::Known)],
         form in mostly(Form::Aggregated, vec![Form::Identified, Form::Pseudonymised, Form::Aggregated, Form::Anonymised, Form::Synthetic, Form::Unknown]),
-        granularity in mostly(Granularity::Aggregate, vec![Granularity::LineItem, Granularity::Basket, Granularity::Profile, Granularity::Aggregate, Granularity::Unknown]),
+        granularity in mostly(Granularity::Aggregate, vec![Granularity::LineItem, Granularity::Basket, Granularity::Transaction, Granularity::Trip, Granularity::Event, Granularity::Record, Granularity::Profile, Granularity::Aggregate, Granularity::Unknown]),
         provenance in subsequence(vec![Provenance::Given, Provenance::Observed, Provenance::Inferred, Provenance::Scraped, Provenance::Bought, Provenance::Unknown], 1..3),
         minors in mostly(Answer::No, ANSWERS.to_vec()),
         subjects in mostly(Subjects::Customers, vec![Subjects::Customers, Subjects::Patients, Subjects::Minors, Subjects::Public, Subjects::Unknown]),
@@ -75,6 +77,7 @@ prop_compose! {
             granularity,
             history_months: history,
             provenance,
+            quasi_identifiers: vec![],
             evidence: None,
             observed: None,
         }
@@ -93,21 +96,29 @@ prop_compose! {
         ],
         consent in mostly(Consent::Explicit, CONSENTS.to_vec()),
         basis in mostly(LegalBasis::Contract, vec![LegalBasis::Consent, LegalBasis::Contract, LegalBasis::LegitimateInterests, LegalBasis::Unknown]),
-        role in mostly(Role::Processor, vec![Role::Controller, Role::Processor, Role::JointController, Role::Unknown]),
-        decisions in prop_oneof![3 => Just(vec![Decision::None]), 1 => subsequence(vec![Decision::None, Decision::Marketing, Decision::Pricing, Decision::Eligibility, Decision::Unknown], 1..3)],
+        use_basis in mostly(LegalBasis::Contract, vec![LegalBasis::Consent, LegalBasis::Contract, LegalBasis::LegitimateInterests, LegalBasis::LegalObligation, LegalBasis::PublicTask, LegalBasis::Research, LegalBasis::Unknown]),
+        role in mostly(Role::Processor, vec![Role::Controller, Role::Processor, Role::JointController, Role::Internal, Role::Unknown]),
+        scope in mostly(Scope::One, vec![Scope::One, Scope::Several, Scope::Many, Scope::Public, Scope::Unknown]),
+        decisions in prop_oneof![3 => Just(vec![Decision::None]), 1 => subsequence(vec![Decision::None, Decision::Marketing, Decision::Pricing, Decision::Eligibility, Decision::Investigation, Decision::Unknown], 1..3)],
         use_facts in (
             mostly(Automation::None, vec![Automation::None, Automation::Assisted, Automation::Solely, Automation::Unknown]),
             mostly(Onward::None, vec![Onward::None, Onward::Processors, Onward::ThirdParties, Onward::Unknown]),
             prop_oneof![Just(Count::Unknown), (0u64..60).prop_map(Count::Known)],
         ),
-        transfer in (mostly(Mode::CleanRoom, MODES.to_vec()), select(vec![Frequency::OneOff, Frequency::Recurring, Frequency::Continuous, Frequency::Unknown])),
+        transfer in (
+            mostly(Mode::CleanRoom, vec![Mode::ProviderMediated, Mode::CleanRoom, Mode::QueryAccess, Mode::Sample, Mode::Lookup, Mode::FullCopy, Mode::PublicRelease, Mode::Unknown]),
+            select(vec![Frequency::OneOff, Frequency::Recurring, Frequency::Continuous, Frequency::Unknown]),
+            mostly(Initiator::Provider, vec![Initiator::Provider, Initiator::Recipient, Initiator::Customer, Initiator::Unknown]),
+        ),
         customers in (
             mostly(Answer::Yes, ANSWERS.to_vec()),
             mostly(Answer::Yes, ANSWERS.to_vec()),
             mostly(Answer::No, ANSWERS.to_vec()),
             mostly(Answer::Yes, ANSWERS.to_vec()),
             mostly(Answer::Yes, ANSWERS.to_vec()),
+            mostly(Answer::No, ANSWERS.to_vec()),
         ),
+        prominence in mostly(Prominence::Clear, vec![Prominence::None, Prominence::Buried, Prominence::Clear, Prominence::Specific, Prominence::Unknown]),
         value in mostly(ValueBack::Service, vec![ValueBack::None, ValueBack::Discounts, ValueBack::Service, ValueBack::Payment, ValueBack::Unknown]),
         mitigations in subsequence(ids(&PACK.mitigations), 0..4),
         evidenced in any::<bool>(),
@@ -116,29 +127,32 @@ prop_compose! {
         Deal {
             deal: About { id: "generated".into(), title: "Generated".into(), summary: None },
             provider: party(&sectors.0),
-            recipient: Recipient { name: "R".into(), sector: text(&sectors.1), jurisdictions: vec![], role },
+            recipient: Recipient { name: "R".into(), sector: text(&sectors.1), jurisdictions: vec![], role, scope },
             datasets,
             collection: Collection {
                 purposes: texts(&collected),
                 notice_purposes: texts(&noticed),
                 notice_mentions_sharing: customers.4,
+                notice_prominence: prominence,
                 consent,
                 legal_basis: basis,
             },
             proposed_use: ProposedUse {
                 purposes: texts(&proposed),
+                legal_basis: use_basis,
                 decisions,
                 automated: use_facts.0,
                 onward_transfer: use_facts.1,
                 retention_months: use_facts.2,
             },
-            transfer: Transfer { mode: transfer.0, frequency: transfer.1 },
+            transfer: Transfer { mode: transfer.0, frequency: transfer.1, initiated_by: transfer.2 },
             customers: Customers {
                 told: customers.0,
                 can_opt_out: customers.1,
                 value,
                 retroactive: customers.2,
                 would_expect: customers.3,
+                promise_broken: customers.5,
             },
             mitigations: mitigations
                 .iter()
@@ -154,7 +168,12 @@ prop_compose! {
 /// that a regression hidden by a saturated score still shows).
 fn no_lower(base: &Deal, worse: &Deal) -> Result<(), TestCaseError> {
     let (a, b) = (assess(base), assess(worse));
-    for f in &a.findings {
+    // Unknowns are scored as their costliest answer, which a change elsewhere may move: the
+    // findings can then differ while the score still may not drop. Finding by finding only
+    // when both assume the same answers.
+    let assumed = |r: &Report| r.open_questions.iter().map(|q| q.assumed.clone()).collect::<Vec<_>>();
+    let same_answers = assumed(&a) == assumed(&b);
+    for f in a.findings.iter().filter(|_| same_answers) {
         let after = b.findings.iter().find(|g| g.rule == f.rule);
         prop_assert!(after.is_some(), "{} disappeared", f.rule);
         let after = after.map_or(0, |g| g.residual_risk);
@@ -181,7 +200,7 @@ fn ordered_pair(len: usize) -> impl Strategy<Value = (usize, usize)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
 
     #[test]
     fn more_sensitive_data_never_lowers_the_score(base in deal(), category in select(ids(&PACK.categories))) {
@@ -265,8 +284,12 @@ proptest! {
         let floor = r.floor.as_ref().map_or(0, |f| f.points);
         prop_assert_eq!(r.findings.iter().map(|f| f.points).sum::<u32>() + floor, r.residual.score);
         prop_assert_eq!(r.areas.iter().map(|a| a.points).sum::<u32>(), r.residual.score);
+        // A finding covered by a worse one of its group counts a share: never more points.
         for f in &r.findings {
-            prop_assert!(f.covered_by.is_none() || f.points == 0);
+            if let Some(by) = &f.covered_by {
+                let counted = r.findings.iter().find(|g| &g.rule == by).unwrap();
+                prop_assert!(f.points <= counted.points, "{} {} > {} {}", f.rule, f.points, by, counted.points);
+            }
         }
     }
 
@@ -280,38 +303,109 @@ proptest! {
     #[test]
     fn the_worst_finding_sets_a_floor(base in deal()) {
         let r = assess(&base);
-        let scoring = &PACK.scoring;
         for f in &r.findings {
-            if f.blocking {
-                prop_assert!(f64::from(r.residual.score) >= scoring.blocking_floor, "{} blocking", f.rule);
-            }
-            for floor in &scoring.floors {
-                if f.residual_risk >= floor.risk_at_least {
+            for floor in &PACK.scoring.floors {
+                if f.residual_risk >= floor.risk_at_least && (f.blocking || !floor.blocking) {
                     prop_assert!(f64::from(r.residual.score) >= floor.score_at_least, "{} at {}", f.rule, f.residual_risk);
                 }
             }
         }
     }
+
+    #[test]
+    fn no_single_finding_pins_the_score_at_100(base in deal()) {
+        let r = assess(&base);
+        if r.findings.len() == 1 {
+            prop_assert!(r.residual.score < 100, "{} alone", r.findings[0].rule);
+        }
+        for f in &r.findings {
+            prop_assert!(f.alone.score < 100, "{} alone scores {}", f.rule, f.alone.score);
+        }
+    }
+
+    // A consent basis narrows the room for a new purpose, but customers who opted in are never
+    // worse off for the score than customers never asked.
+    #[test]
+    fn opt_in_on_a_consent_basis_never_scores_above_no_consent(mut base in deal(), explicit in any::<bool>()) {
+        base.collection.consent = if explicit { Consent::Explicit } else { Consent::OptIn };
+        base.collection.legal_basis = LegalBasis::Consent;
+        let mut worse = base.clone();
+        worse.collection.consent = Consent::None;
+        worse.collection.legal_basis = LegalBasis::Contract;
+        let (a, b) = (assess(&base), assess(&worse));
+        prop_assert!(b.residual.score >= a.residual.score, "{} -> {}", a.residual.score, b.residual.score);
+    }
+
+    // An unknown costs what its costliest answer costs: with every other fact known, the score
+    // of `unknown` is the highest score of the answers.
+    #[test]
+    fn an_unknown_costs_its_costliest_answer(base in deal(), field in select(UNKNOWABLE.to_vec())) {
+        let known = dealrisk::unknowns::worst_case("generated.toml", &base, &PACK).unwrap().deal;
+        let path = field.to_string();
+        let unknown_value = if path.ends_with("decisions") || path.ends_with("provenance") {
+            toml::Value::Array(vec!["unknown".into()])
+        } else {
+            toml::Value::from("unknown")
+        };
+        let set = [(path.clone(), unknown_value)];
+        let (asked, _) = dealrisk::overlay::apply(&known, set.iter().map(|(k, v)| (k, v)), &[]).unwrap();
+        let written = serde_json::to_value(&asked).unwrap();
+        let best = dealrisk::unknowns::candidates(&written, &path)
+            .into_iter()
+            .filter_map(|answer| {
+                let set = [(path.clone(), answer)];
+                dealrisk::overlay::apply(&known, set.iter().map(|(k, v)| (k, v)), &[]).ok()
+            })
+            .map(|(d, _)| assess(&d).residual.score)
+            .max()
+            .unwrap();
+        prop_assert_eq!(assess(&asked).residual.score, best, "{}", path);
+    }
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+/// Fields a deal may answer `unknown`, other than the judgements the pack grades itself.
+const UNKNOWABLE: [&str; 12] = [
+    "datasets[0].minors",
+    "datasets[0].form",
+    "datasets[0].granularity",
+    "datasets[0].people",
+    "collection.consent",
+    "collection.legal_basis",
+    "use.decisions",
+    "use.automated",
+    "use.onward_transfer",
+    "transfer.mode",
+    "customers.told",
+    "customers.can_opt_out",
+];
 
-    /// Deals built to trip the gate, with safeguards that lower its finding below the floor.
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Deals built to trip the health-data gate: it keeps the deal critical while it stands at
+    /// a high risk, and only then (a gate lowered by safeguards counts as its points).
     #[test]
-    fn a_blocking_finding_keeps_the_deal_critical(base in deal(), kanon in any::<bool>()) {
+    fn a_blocking_finding_at_high_risk_keeps_the_deal_critical(base in deal(), kanon in any::<bool>()) {
         let mut gated = base;
         gated.datasets[0].categories.push(text("health"));
         gated.datasets[0].excluded.clear();
+        gated.datasets[0].form = Form::Pseudonymised;
+        gated.datasets[0].granularity = Granularity::Record;
         gated.recipient.role = Role::Controller;
         gated.collection.consent = Consent::OptOut;
-        gated.transfer.mode = Mode::CleanRoom;
+        gated.proposed_use.legal_basis = LegalBasis::Contract;
+        gated.transfer.mode = Mode::FullCopy;
+        gated.transfer.initiated_by = Initiator::Provider;
         gated.mitigations.retain(|m| m.id.get_ref() != "MT-OPTIN");
         if kanon {
             gated.mitigations.push(DeclaredMitigation { id: text("MT-KANON"), evidence: Some("s.1".into()) });
         }
         let r = assess(&gated);
-        prop_assert!(r.findings.iter().any(|f| f.blocking));
-        prop_assert!(f64::from(r.residual.score) >= PACK.scoring.blocking_floor, "{}", r.residual.score);
+        let gate = r.findings.iter().find(|f| f.blocking);
+        prop_assert!(gate.is_some());
+        let gate_floor = PACK.scoring.floors.iter().find(|f| f.blocking).unwrap();
+        if gate.unwrap().residual_risk >= gate_floor.risk_at_least {
+            prop_assert!(f64::from(r.residual.score) >= gate_floor.score_at_least, "{}", r.residual.score);
+        }
     }
 }

@@ -320,13 +320,14 @@ fn one(out: &mut String, r: &Report) {
         let _ = writeln!(out, "<h2>Open questions</h2>");
         let _ = writeln!(
             out,
-            "<p class=\"muted\">Facts marked unknown, scored conservatively until answered.</p><ul>"
+            "<p class=\"muted\">Facts marked unknown, scored as the answer that costs most until answered.</p><ul>"
         );
         for q in &r.open_questions {
             let _ = writeln!(
                 out,
-                "<li><code>{}</code>: read by {}</li>",
+                "<li><code>{}</code> (scored as {}): read by {}</li>",
                 esc(&q.path),
+                esc(&super::assumed(q)),
                 esc(&q.read_by.join(", "))
             );
         }

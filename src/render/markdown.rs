@@ -297,7 +297,7 @@ fn one(out: &mut String, r: &Report) {
     );
     for (i, f) in r.reported_findings().enumerate() {
         let points = if f.covered_by.is_some() {
-            "-".to_string()
+            format!("{}*", f.points)
         } else {
             f.points.to_string()
         };
@@ -320,16 +320,23 @@ fn one(out: &mut String, r: &Report) {
         let _ = writeln!(out, "\n## Open questions\n");
         let _ = writeln!(
             out,
-            "Facts marked `unknown`, scored conservatively (never as the safe answer) until answered.\n"
+            "Facts marked `unknown`, scored as the answer that costs most until answered.\n"
         );
-        let _ = writeln!(out, "| field | read by | raised |\n|---|---|---|");
+        let _ = writeln!(out, "| field | scored as | read by | raised |\n|---|---|---|---|");
         for q in &r.open_questions {
             let fired = if q.fired.is_empty() {
                 "-".to_string()
             } else {
                 q.fired.join(", ")
             };
-            let _ = writeln!(out, "| `{}` | {} | {} |", q.path, q.read_by.join(", "), fired);
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} | {} |",
+                q.path,
+                md(&super::assumed(q)),
+                q.read_by.join(", "),
+                fired
+            );
         }
     }
 }

@@ -32,6 +32,14 @@ pub fn worst_first(reports: &[Report]) -> Vec<&Report> {
 }
 
 /// The report's waivers in one sentence, if any finding is waived.
+/// The answer an open question is scored as, for display: the rules grade judgements
+/// themselves, so these read "graded by the rules".
+pub fn assumed(q: &crate::report::OpenQuestion) -> String {
+    q.assumed
+        .as_ref()
+        .map_or("graded by the rules".to_string(), |a| clean(a))
+}
+
 pub fn waived_line(r: &Report) -> Option<String> {
     r.waived.as_ref().map(|w| {
         format!(

@@ -177,7 +177,7 @@ fn one(out: &mut String, r: &Report, width: u16) {
     let mut findings = table(&["#", "rule", "risk", "points", "finding"], width);
     for (i, f) in r.reported_findings().enumerate() {
         let points = if f.covered_by.is_some() {
-            "-".to_string()
+            format!("{}*", f.points)
         } else {
             f.points.to_string()
         };
@@ -197,7 +197,7 @@ fn one(out: &mut String, r: &Report, width: u16) {
     wrap(
         out,
         "",
-        "Points \"-\": the finding is the same problem in the same area as a worse one, which counts for both.",
+        "Points marked *: the finding is the same problem as a worse one, which counts in full; it adds only a small share.",
         0,
         width,
     );
@@ -301,16 +301,16 @@ fn one(out: &mut String, r: &Report, width: u16) {
     } else {
         let _ = writeln!(
             out,
-            "\nOpen questions: facts marked `unknown`, scored conservatively (never as the safe answer) until answered"
+            "\nOpen questions: facts marked `unknown`, scored as the answer that costs most until answered"
         );
-        let mut questions = table(&["field", "read by", "raised"], width);
+        let mut questions = table(&["field", "scored as", "read by", "raised"], width);
         for q in &r.open_questions {
             let fired = if q.fired.is_empty() {
                 "-".to_string()
             } else {
                 q.fired.join(", ")
             };
-            questions.add_row(vec![q.path.clone(), q.read_by.join(", "), fired]);
+            questions.add_row(vec![q.path.clone(), super::assumed(q), q.read_by.join(", "), fired]);
         }
         let _ = writeln!(out, "{questions}");
     }
@@ -345,7 +345,7 @@ fn details(out: &mut String, number: usize, f: &Finding, width: u16) {
         wrap(
             out,
             "    ",
-            &format!("counted in {by}, the worst finding of the same area and problem"),
+            &format!("counted in {by}, the worst finding of the same problem"),
             4,
             width,
         );

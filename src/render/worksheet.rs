@@ -45,6 +45,7 @@ fn one(out: &mut String, r: &Report, pack: &RulePack) {
     }
     for (i, q) in r.open_questions.iter().enumerate() {
         let _ = writeln!(out, "### 1.{} `{}`\n", i + 1, q.path);
+        let _ = writeln!(out, "Scored as: {}.\n", md(&super::assumed(q)));
         let _ = writeln!(out, "Why it matters: it is read by");
         for id in &q.read_by {
             let fired = if q.fired.contains(id) { " (fires now)" } else { "" };
