@@ -68,9 +68,11 @@ fn pearson(x: &[f64], y: &[f64]) -> Option<f64> {
 
 /// The smallest index the fit reads, so that a case with no findings (index 0) has a finite log.
 const FLOOR_INDEX: f64 = 1e-3;
-/// Prior on the steepness (a normal of this spread around 0): a library that separates
-/// perfectly would otherwise push the fitted steepness to infinity and every score to 0 or 100.
-const STEEPNESS_SPREAD: f64 = 3.0;
+/// Prior on the steepness: a normal around 1 (the odds of ending badly proportional to the
+/// index) with this spread. A library that separates well would otherwise push the steepness
+/// towards infinity, every score to 0 or 100, and the riskiest deals' scenarios to one number.
+const STEEPNESS_PRIOR: f64 = 1.0;
+const STEEPNESS_SPREAD: f64 = 1.0;
 
 /// Fits P(ended badly) = index^k / (index^k + midpoint^k), that is a logistic regression of the
 /// outcome on ln(index), by Newton's method with a weak prior on k. Returns (midpoint, k).
@@ -82,7 +84,8 @@ pub fn fit(index: &[f64], bad: &[bool]) -> Option<(f64, f64)> {
     // logit p = a + b x
     let (mut a, mut b) = (0.0_f64, 1.0_f64);
     for _ in 0..100 {
-        let (mut ga, mut gb, mut haa, mut hab, mut hbb) = (0.0, -b / STEEPNESS_SPREAD.powi(2), 0.0, 0.0, 0.0);
+        let prior = -(b - STEEPNESS_PRIOR) / STEEPNESS_SPREAD.powi(2);
+        let (mut ga, mut gb, mut haa, mut hab, mut hbb) = (0.0, prior, 0.0, 0.0, 0.0);
         hbb -= 1.0 / STEEPNESS_SPREAD.powi(2);
         for (xi, yi) in x.iter().zip(bad) {
             let p = 1.0 / (1.0 + (-(a + b * xi)).exp());
