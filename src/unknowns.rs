@@ -53,22 +53,23 @@ pub fn worst_case(file: &str, deal: &Deal, pack: &RulePack) -> Result<Resolved> 
 }
 
 /// Unknown fields in an order that does not depend on the order of the deal's lists: by field,
-/// then by the id of the dataset a field belongs to (so that listing datasets in another order
-/// settles their unknowns in the same order, to the same answers).
+/// then by the dataset a field belongs to, read whole (so that listing datasets in another
+/// order settles their unknowns in the same order, to the same answers; datasets alike in
+/// every field are interchangeable).
 fn in_stable_order(written: &Value, mut paths: Vec<String>) -> Vec<String> {
-    let key = |path: &String| -> (String, String, String) {
+    let key = |path: &String| -> (String, String) {
         let Some(rest) = path.strip_prefix("datasets[") else {
-            return (path.clone(), String::new(), String::new());
+            return (path.clone(), String::new());
         };
         let (index, field) = rest.split_once(']').unwrap_or((rest, ""));
-        let id = paths::cite(written, &format!("datasets[{index}].id"))
+        let dataset = paths::cite(written, &format!("datasets[{index}]"))
             .into_iter()
             .next()
-            .and_then(|c| c.value.as_str().map(str::to_string))
+            .map(|c| c.value.to_string())
             .unwrap_or_default();
-        (format!("datasets[]{field}"), id, path.clone())
+        (format!("datasets[]{field}"), dataset)
     };
-    paths.sort_by_key(key);
+    paths.sort_by_cached_key(key);
     paths
 }
 

@@ -185,8 +185,10 @@ fn no_lower(base: &Deal, worse: &Deal) -> Result<(), TestCaseError> {
         a.residual.score,
         b.residual.score
     );
+    // Unknowns settle at the answer that costs most after mitigations; the score before them
+    // follows only while both settle alike.
     prop_assert!(
-        b.inherent.score >= a.inherent.score,
+        !same_answers || b.inherent.score >= a.inherent.score,
         "inherent {} -> {}",
         a.inherent.score,
         b.inherent.score
