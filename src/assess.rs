@@ -379,8 +379,38 @@ fn mitigate(raw: Raw, in_effect: &[InEffect], pack: &RulePack) -> Finding {
     }
 }
 
-/// Every field answered `unknown`, with the rules and inferences that read it.
 pub(crate) fn open_questions(deal_json: &Value, findings: &[Finding], pack: &RulePack) -> Vec<OpenQuestion> {
+    let mut questions = unknown_answers(deal_json, findings, pack);
+    questions.extend(uncovered_jurisdictions(deal_json, pack));
+    questions
+}
+
+/// Jurisdictions the pack knows but whose law its regulatory rules do not cover: never silently
+/// passed over, each is a question for counsel.
+fn uncovered_jurisdictions(deal_json: &Value, pack: &RulePack) -> Vec<OpenQuestion> {
+    ["provider.jurisdictions[]", "recipient.jurisdictions[]"]
+        .iter()
+        .flat_map(|pattern| paths::cite(deal_json, pattern))
+        .filter_map(|cited| {
+            let id = cited.value.as_str()?;
+            let j = pack.jurisdictions.get(id).filter(|j| !j.covered)?;
+            Some(OpenQuestion {
+                path: cited.path,
+                assumed: None,
+                note: Some(format!(
+                    "the pack's regulatory rules do not cover {} ({id}): which of its laws apply is a question for counsel",
+                    j.name
+                )),
+                answers: Vec::new(),
+                read_by: Vec::new(),
+                fired: Vec::new(),
+            })
+        })
+        .collect()
+}
+
+/// Every field answered `unknown`, with the rules and inferences that read it.
+fn unknown_answers(deal_json: &Value, findings: &[Finding], pack: &RulePack) -> Vec<OpenQuestion> {
     paths::unknowns(deal_json)
         .into_iter()
         .map(|path| {
@@ -408,6 +438,7 @@ pub(crate) fn open_questions(deal_json: &Value, findings: &[Finding], pack: &Rul
             OpenQuestion {
                 path,
                 assumed: None,
+                note: None,
                 answers: Vec::new(),
                 read_by,
                 fired,

@@ -14,6 +14,14 @@ pub enum Template {
     AppToAdvertiser,
     /// Data shared with a university or public-health body for research.
     ResearchSharing,
+    /// A bank's account transactions sent to a fintech that decides on credit.
+    BankToFintech,
+    /// A car maker's connected-car driving data shared with an insurer for pricing.
+    ConnectedCarToInsurer,
+    /// A health app's events passed to analytics and advertising platforms.
+    HealthAppToAdvertiser,
+    /// Aggregates supplied to a statistics office or public-health body.
+    StatisticsAggregates,
 }
 
 impl Template {
@@ -22,6 +30,10 @@ impl Template {
             Template::RetailerToInsurer => include_str!("templates/retailer-to-insurer.toml"),
             Template::AppToAdvertiser => include_str!("templates/app-to-advertiser.toml"),
             Template::ResearchSharing => include_str!("templates/research-sharing.toml"),
+            Template::BankToFintech => include_str!("templates/bank-to-fintech.toml"),
+            Template::ConnectedCarToInsurer => include_str!("templates/connected-car-to-insurer.toml"),
+            Template::HealthAppToAdvertiser => include_str!("templates/health-app-to-advertiser.toml"),
+            Template::StatisticsAggregates => include_str!("templates/statistics-aggregates.toml"),
         }
     }
 }

@@ -226,6 +226,9 @@ pub struct OpenQuestion {
     pub path: String,
     /// The answer the score assumes until this is answered: the one that costs most.
     pub assumed: Option<String>,
+    /// What the question is, when it is not a field answered `unknown` (a jurisdiction whose
+    /// law the pack's rules do not cover).
+    pub note: Option<String>,
     /// The score each possible answer would give, by re-assessing the deal with it.
     pub answers: Vec<AnswerImpact>,
     /// Rules and inferences that read this field; those that fired are in `fired`.
@@ -287,7 +290,7 @@ pub struct AnswerImpact {
     /// The answer as it would be written in the deal file.
     pub answer: String,
     pub residual: Score,
-    /// Residual score minus the deal's as it stands (unknown scored conservatively).
+    /// Residual score minus the deal's as it stands (unknowns at their costliest answers).
     pub change: i64,
     /// Residual risk summed over all findings, minus the deal's: moves even where the score is
     /// saturated by other findings.

@@ -6,8 +6,8 @@ use common::*;
 
 /// Each example's expected band: they span the range from low to critical.
 const BANDS: &[(&str, &str)] = &[
-    ("examples/fitness-app-brand-ads.toml", "high"),
-    ("examples/grocer-brand-cleanroom.toml", "medium"),
+    ("examples/fitness-app-brand-ads.toml", "medium"),
+    ("examples/grocer-brand-cleanroom.toml", "low"),
     ("examples/research-aggregated.toml", "low"),
     ("examples/shopsense-ifa.toml", "critical"),
     ("examples/social-harvest.toml", "critical"),
@@ -82,10 +82,19 @@ fn the_reference_case_is_critical_with_findings_in_every_area() {
         [
             "datasets[0].minors",
             "use.automated",
+            "use.legal_basis",
             "use.onward_transfer",
             "use.retention_months"
         ]
     );
+    // Each is scored as the answer that costs most until it is answered.
+    let assumed: Vec<&str> = report["open_questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["assumed"].as_str().unwrap())
+        .collect();
+    assert_eq!(assumed, ["yes", "solely", "consent", "third-parties", "120"]);
 }
 
 #[test]
@@ -129,7 +138,7 @@ fn works_from_any_directory_with_the_embedded_pack() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("RISK 2/100  LOW"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("RISK 0/100  LOW"));
 }
 
 #[test]
@@ -146,7 +155,7 @@ fn quiet_prints_one_line_per_deal() {
     assert!(
         lines
             .iter()
-            .any(|l| l.starts_with("examples/research-aggregated.toml\t2 low\tproceed\t")),
+            .any(|l| l.starts_with("examples/research-aggregated.toml\t0 low\tproceed\t")),
         "{text}"
     );
 }

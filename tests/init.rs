@@ -4,7 +4,15 @@
 mod common;
 use common::*;
 
-const TEMPLATES: [&str; 3] = ["retailer-to-insurer", "app-to-advertiser", "research-sharing"];
+const TEMPLATES: [&str; 7] = [
+    "retailer-to-insurer",
+    "app-to-advertiser",
+    "research-sharing",
+    "bank-to-fintech",
+    "connected-car-to-insurer",
+    "health-app-to-advertiser",
+    "statistics-aggregates",
+];
 
 #[test]
 fn every_template_assesses_without_error() {

@@ -48,7 +48,7 @@ fn waived_findings_stay_in_the_report_marked_with_reason_owner_and_expiry() {
     // counted apart.
     assert_eq!(report["residual"], plain["residual"]);
     assert_eq!(report["waived"]["findings"], 2);
-    assert_eq!(report["waived"]["residual"]["score"], 59);
+    assert_eq!(report["waived"]["residual"]["score"], 12);
 }
 
 #[test]
@@ -67,7 +67,7 @@ fn every_format_marks_waived_findings() {
         .stdout
     };
     let table = args("table");
-    assert!(table.contains("2 finding(s) waived as accepted risks: without them the deal scores 59 (high)"));
+    assert!(table.contains("2 finding(s) waived as accepted risks: without them the deal scores 12 (low)"));
     assert!(table.contains("(WAIVED)"));
     assert!(table.contains("waived until 2027-06-30 by Priya Raman, DPO: Segment keys are rotated"));
     assert!(args("markdown").contains("**waived until 2027-06-30 by Priya Raman, DPO"));
@@ -93,23 +93,23 @@ fn every_format_marks_waived_findings() {
     assert_eq!(suppressed, 2);
     let quiet = run(&["assess", FITNESS, "--waivers", WAIVERS, "--today", "2026-12-01", "-q"]).stdout;
     assert!(
-        quiet.contains("16 findings, 0 blocking, 2 waived (59 high without them)"),
+        quiet.contains("16 findings, 0 blocking, 2 waived (12 low without them)"),
         "{quiet}"
     );
 }
 
 #[test]
 fn waived_findings_stop_counting_toward_the_threshold() {
-    // Without waivers the deal is 62; with them, 59.
+    // Without waivers the deal is 17; with them, 12.
     let gate = |extra: &[&str]| {
-        let mut args = vec!["assess", FITNESS, "-q", "--max-score", "60", "--today", "2026-12-01"];
+        let mut args = vec!["assess", FITNESS, "-q", "--max-score", "15", "--today", "2026-12-01"];
         args.extend(extra);
         run(&args)
     };
     assert_eq!(gate(&[]).code, 1);
     let waived = gate(&["--waivers", WAIVERS]);
     assert_eq!(waived.code, 0, "{}", waived.stderr);
-    assert!(waived.stderr.contains("no deal exceeds --max-score 60"));
+    assert!(waived.stderr.contains("no deal exceeds --max-score 15"));
 }
 
 #[test]

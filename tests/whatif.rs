@@ -54,10 +54,9 @@ fn the_exclusion_lowers_sensitive_data_but_leaves_purpose_drift_standing() {
     let (report, _) = assess_json(REFERENCE, &["--no-evidence"]);
     let excluded = scenario(&report, "exclude-pharmacy-alcohol");
     assert!(area(&excluded["areas"], "sensitive-data") < area(&report["areas"], "sensitive-data"));
-    assert_eq!(
-        area(&excluded["areas"], "purpose-drift"),
-        area(&report["areas"], "purpose-drift")
-    );
+    // Repurposing data is still the deal: purpose drift stays critical on its own (it eases a
+    // little, since what is repurposed is less sensitive).
+    assert!(area(&excluded["areas"], "purpose-drift") >= 65);
     let cleared: Vec<&str> = excluded["disappeared"]
         .as_array()
         .unwrap()
@@ -141,7 +140,7 @@ fn the_smallest_set_that_changes_the_verdict_is_named() {
         .collect();
     assert_eq!(set.len(), 2, "{set:?}");
     assert!(set.contains(&"MT-INHOUSE"), "{set:?}");
-    assert_eq!(change["residual"]["band"], "high");
+    assert_eq!(change["residual"]["band"], "medium");
     // No single mitigation is enough: each alone leaves the deal critical.
     let leverage = report["leverage"].as_array().unwrap();
     assert!(leverage.iter().all(|l| l["residual"]["band"] == "critical"));

@@ -35,9 +35,11 @@ pub fn worst_first(reports: &[Report]) -> Vec<&Report> {
 /// The answer an open question is scored as, for display: the rules grade judgements
 /// themselves, so these read "graded by the rules".
 pub fn assumed(q: &crate::report::OpenQuestion) -> String {
-    q.assumed
-        .as_ref()
-        .map_or("graded by the rules".to_string(), |a| clean(a))
+    match (&q.assumed, &q.note) {
+        (Some(a), _) => clean(a),
+        (None, Some(note)) => clean(note),
+        (None, None) => "graded by the rules".to_string(),
+    }
 }
 
 pub fn waived_line(r: &Report) -> Option<String> {

@@ -31,7 +31,7 @@ fn one(out: &mut String, r: &Report, pack: &RulePack) {
     let _ = writeln!(out, "# Workshop worksheet: {}\n", md(&r.deal.title));
     let _ = writeln!(
         out,
-        "Deal `{}` ({}). As it stands: **{}/100, {}: {}**. Facts marked unknown are scored conservatively (never as the safe answer) until answered.\n",
+        "Deal `{}` ({}). As it stands: **{}/100, {}: {}**. Facts marked unknown are scored as the answer that costs most until answered.\n",
         md(&r.deal.id).replace('`', ""),
         md(&r.file),
         r.residual.score,
