@@ -169,7 +169,7 @@ pub struct CalibrateArgs {
     pub rules: Vec<PathBuf>,
 
     /// Exit 1 if the AUC (as shipped) is below this, e.g. 0.95: a CI floor on judgement.
-    #[arg(long, value_name = "X")]
+    #[arg(long, value_name = "X", value_parser = parse_auc)]
     pub min_auc: Option<f64>,
 
     /// Output format.
@@ -411,6 +411,16 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
             }
             .into())
         }
+    }
+}
+
+/// An AUC is a probability: a floor outside 0-1 is a typo that would pass or fail every build.
+fn parse_auc(text: &str) -> std::result::Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!(
+            "expected a number from 0 to 1 (an AUC), e.g. 0.9, got `{text}`"
+        )),
     }
 }
 

@@ -467,10 +467,13 @@ pub fn answers_for(path: &str) -> Vec<toml::Value> {
     };
     let counts = |values: &[i64]| values.iter().map(|v| toml::Value::from(*v)).collect();
     match field {
-        "told" | "can_opt_out" | "retroactive" | "would_expect" | "notice_mentions_sharing" | "minors"
-        | "promise_broken" => {
-            strings(&["yes", "no"])
-        }
+        "told"
+        | "can_opt_out"
+        | "retroactive"
+        | "would_expect"
+        | "notice_mentions_sharing"
+        | "minors"
+        | "promise_broken" => strings(&["yes", "no"]),
         "role" => strings(&["controller", "joint-controller", "processor", "internal"]),
         "scope" => strings(&["one", "several", "many", "public"]),
         "notice_prominence" => strings(&["none", "buried", "clear", "specific"]),

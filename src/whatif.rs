@@ -3,12 +3,12 @@
 //! Nothing here is estimated: every figure is a full assessment of a changed deal.
 
 use crate::assess::{Detail, assess_resolved, assess_with};
-use crate::unknowns::{candidates, worst_case};
 use crate::deal::{Deal, DeclaredMitigation};
 use crate::deal_check::Loaded;
 use crate::diagnostic::nearest;
 use crate::pack::{Mitigation, RulePack};
 use crate::report::{AreaBrief, Leverage, Report, ScenarioResult, VerdictChange};
+use crate::unknowns::{candidates, worst_case};
 use anyhow::{Result, bail};
 use std::collections::BTreeSet;
 
@@ -154,10 +154,8 @@ fn applied_as(m: &Mitigation) -> String {
 /// Mitigations the pack knows that are not in effect and that this deal could take.
 fn missing<'p>(deal: &Deal, report: &Report, pack: &'p RulePack) -> Result<Vec<&'p Mitigation>> {
     let in_effect: BTreeSet<&str> = report.mitigations.iter().map(|m| m.id.as_str()).collect();
-    let scope = crate::condition::Scope::new().with_value(
-        "deal",
-        crate::condition::to_cel("deal", &serde_json::to_value(deal)?)?,
-    );
+    let scope = crate::condition::Scope::new()
+        .with_value("deal", crate::condition::to_cel("deal", &serde_json::to_value(deal)?)?);
     let mut out = Vec::new();
     for m in pack.mitigations.values().filter(|m| !in_effect.contains(m.id.as_str())) {
         let applies = match &m.applies_when {

@@ -133,7 +133,10 @@ fn sarif_levels_follow_the_threshold() {
     assert_eq!(level_of(&[], "SD-PHARMACY"), "error");
     assert_eq!(level_of(&["--fail-on", "critical"], "SD-PHARMACY"), "warning");
     assert_eq!(level_of(&["--fail-on", "critical"], "DI-ELIGIBILITY"), "warning");
-    assert_eq!(level_of(&["--fail-on", "critical"], "SD-SPECIAL-NO-EXPLICIT-CONSENT"), "error");
+    assert_eq!(
+        level_of(&["--fail-on", "critical"], "SD-SPECIAL-NO-EXPLICIT-CONSENT"),
+        "error"
+    );
 }
 
 #[test]
@@ -144,7 +147,7 @@ fn github_annotations_sit_on_the_triggering_line() {
         "--format",
         "github",
         "--fail-on",
-        "critical",
+        "high",
     ]);
     assert_eq!(code, 1);
     let first = out.lines().next().unwrap();

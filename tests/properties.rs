@@ -296,13 +296,6 @@ proptest! {
     }
 
     #[test]
-    fn generated_deals_spread_over_the_bands(deals in prop::collection::vec(deal(), 40)) {
-        // Guards the generator: properties checked only at 100 would hold whatever the code did.
-        let bands: std::collections::BTreeSet<String> = deals.iter().map(|d| assess(d).residual.band).collect();
-        prop_assert!(bands.len() >= 3, "only {bands:?}");
-    }
-
-    #[test]
     fn the_worst_finding_sets_a_floor(base in deal()) {
         let r = assess(&base);
         for f in &r.findings {
@@ -410,4 +403,21 @@ proptest! {
             prop_assert!(f64::from(r.residual.score) >= gate_floor.score_at_least, "{}", r.residual.score);
         }
     }
+}
+
+/// Guards the generator: properties checked only at 100 would hold whatever the code did.
+/// A fixed seed keeps it from flaking: about one generated deal in sixteen is medium and one
+/// in sixteen critical, so a few hundred deals reach every band.
+#[test]
+fn generated_deals_spread_over_the_bands() {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let bands: std::collections::BTreeSet<String> = (0..200)
+        .map(|_| {
+            assess(&deal().new_tree(&mut runner).expect("a deal generates").current())
+                .residual
+                .band
+        })
+        .collect();
+    assert_eq!(bands.len(), PACK.scoring.bands.len(), "only {bands:?}");
 }

@@ -19,9 +19,8 @@ fn fail_on_a_band_exits_1_and_says_which_deals() {
     assert_eq!(notes.len(), 1, "{err}");
     assert_eq!(decision.len(), 1, "one line of decision: {err}");
     assert!(
-        decision[0].starts_with(
-            "dealrisk: 2 of 5 deal(s) exceed --fail-on high: examples/shopsense-ifa.toml (99 critical)"
-        ),
+        decision[0]
+            .starts_with("dealrisk: 2 of 5 deal(s) exceed --fail-on high: examples/shopsense-ifa.toml (99 critical)"),
         "{err}"
     );
 }

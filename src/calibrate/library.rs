@@ -130,7 +130,10 @@ pub fn load(library: &Library, pack: &RulePack) -> Result<Vec<Case>> {
     let mut problems = Vec::new();
     for (id, path, _) in &outcomes {
         if !deals.iter().any(|(d, _, _)| d == id) {
-            problems.push(format!("{}: an outcome with no deal file `deals/{id}.toml`", path.display()));
+            problems.push(format!(
+                "{}: an outcome with no deal file `deals/{id}.toml`",
+                path.display()
+            ));
         }
     }
     let mut cases = Vec::new();
@@ -140,7 +143,10 @@ pub fn load(library: &Library, pack: &RulePack) -> Result<Vec<Case>> {
     };
     for (id, path, text) in deals {
         let Some((_, outcome_path, outcome_text)) = outcomes.iter().find(|(o, _, _)| *o == id) else {
-            problems.push(format!("{}: a deal with no outcome file `outcomes/{id}.toml`", path.display()));
+            problems.push(format!(
+                "{}: a deal with no outcome file `outcomes/{id}.toml`",
+                path.display()
+            ));
             continue;
         };
         let outcome: OutcomeRecord = match parse_toml(outcome_path, outcome_text) {
@@ -151,7 +157,10 @@ pub fn load(library: &Library, pack: &RulePack) -> Result<Vec<Case>> {
             }
         };
         if outcome.sources.is_empty() {
-            problems.push(format!("{}: `sources` must name at least one source", outcome_path.display()));
+            problems.push(format!(
+                "{}: `sources` must name at least one source",
+                outcome_path.display()
+            ));
         }
         match crate::deal_check::load_source(&path, text, pack, evidence) {
             Ok(deal) => cases.push(Case {
@@ -167,7 +176,10 @@ pub fn load(library: &Library, pack: &RulePack) -> Result<Vec<Case>> {
         bail!("{}", problems.join("\n"));
     }
     if cases.is_empty() {
-        bail!("{}: no cases found (expected deals/*.toml and outcomes/*.toml)", library.describe());
+        bail!(
+            "{}: no cases found (expected deals/*.toml and outcomes/*.toml)",
+            library.describe()
+        );
     }
     Ok(cases)
 }
@@ -205,14 +217,16 @@ fn read_embedded(folder: &str) -> Vec<(String, PathBuf, String)> {
 }
 
 fn stem(path: &Path) -> String {
-    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Whether a case belongs to the fixed third of the library that is never used for fitting:
 /// chosen by a hash of its id (FNV-1a), so adding cases never moves an old one across.
 pub fn held_out(id: &str) -> bool {
-    let hash = id
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let hash = id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
     hash % 3 == 0
 }

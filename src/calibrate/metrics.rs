@@ -140,7 +140,9 @@ mod tests {
     #[test]
     fn fit_finds_the_midpoint() {
         let index = [0.25, 0.25, 0.25, 0.25, 1.0, 1.0, 1.0, 1.0, 4.0, 4.0, 4.0, 4.0];
-        let bad = [false, false, false, true, false, false, true, true, true, true, true, false];
+        let bad = [
+            false, false, false, true, false, false, true, true, true, true, true, false,
+        ];
         let (midpoint, k) = fit(&index, &bad).expect("fits");
         assert!((midpoint - 1.0).abs() < 0.05, "{midpoint}");
         assert!(k > 0.3 && k < 2.0, "{k}");

@@ -53,8 +53,8 @@ pub struct Figures {
     /// Share of cases at exactly 100.
     pub at_100: f64,
     /// Severe cases below high, and good cases above medium.
-    pub severe_not_high: usize,
-    pub good_not_low: usize,
+    pub severe_below_high: usize,
+    pub good_above_medium: usize,
     /// Rows: bands, lowest first; columns: labels, severe first.
     pub band_by_label: Vec<BandRow>,
     /// Cases grouped by score, with how many of them ended badly.
@@ -139,7 +139,12 @@ pub fn calibrate(library: &Library, pack: &RulePack) -> Result<Calibrated> {
         .enumerate()
         .map(|(i, (case, report))| result(case, report, unseen[i], misranked_against(&cases, &shipped_scores, i)))
         .collect();
-    results.sort_by(|a, b| a.label.cmp(&b.label).then(b.score.cmp(&a.score)).then(a.case.cmp(&b.case)));
+    results.sort_by(|a, b| {
+        a.label
+            .cmp(&b.label)
+            .then(b.score.cmp(&a.score))
+            .then(a.case.cmp(&b.case))
+    });
     let mut misranked: Vec<&CaseResult> = results.iter().filter(|r| r.misranked_against > 0).collect();
     misranked.sort_by(|a, b| b.misranked_against.cmp(&a.misranked_against).then(a.case.cmp(&b.case)));
     Ok(Calibrated {
@@ -182,7 +187,13 @@ fn misranked_against(cases: &[Case], scores: &[u32], i: usize) -> usize {
     let bad = cases[i].outcome.label.ended_badly();
     (0..cases.len())
         .filter(|&j| cases[j].outcome.label.ended_badly() != bad)
-        .filter(|&j| if bad { scores[i] <= scores[j] } else { scores[i] >= scores[j] })
+        .filter(|&j| {
+            if bad {
+                scores[i] <= scores[j]
+            } else {
+                scores[i] >= scores[j]
+            }
+        })
         .count()
 }
 
@@ -207,8 +218,8 @@ fn figures(cases: &[Case], rows: &[usize], scores: &[u32], scoring: &Scoring) ->
         } else {
             count(&|i| scores[i] == 100) as f64 / rows.len() as f64
         },
-        severe_not_high: count(&|i| cases[i].outcome.label == Label::Severe && band(scores[i]) < high),
-        good_not_low: count(&|i| cases[i].outcome.label == Label::Good && band(scores[i]) > medium),
+        severe_below_high: count(&|i| cases[i].outcome.label == Label::Severe && band(scores[i]) < high),
+        good_above_medium: count(&|i| cases[i].outcome.label == Label::Good && band(scores[i]) > medium),
         band_by_label: scoring
             .bands
             .iter()

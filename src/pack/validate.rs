@@ -380,15 +380,18 @@ fn predicate_names(pack: &RulePack, p: &mut Problems) {
         }
         for other in pack.predicates.keys().filter(|o| *o != &pr.id) {
             let text = pr.when.as_str();
-            let reads = text.match_indices(&format!("facts.{other}")).any(|(at, found)| {
-                !text[at + found.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
-            });
+            let reads = text
+                .match_indices(&format!("facts.{other}"))
+                .any(|(at, found)| !text[at + found.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_'));
             if reads {
                 p.at(
                     "predicate",
                     &pr.id,
                     "when",
-                    format!("predicate `{}` reads predicate `{other}`; write its condition out instead", pr.id),
+                    format!(
+                        "predicate `{}` reads predicate `{other}`; write its condition out instead",
+                        pr.id
+                    ),
                 );
             }
         }

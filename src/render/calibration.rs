@@ -38,13 +38,21 @@ pub fn render(c: &Calibrated) -> String {
     );
 
     let mut t = table(
-        &["figures", "cases", "AUC", "Spearman", "at 100", "severe < high", "good > medium"],
+        &[
+            "figures",
+            "cases",
+            "AUC",
+            "Spearman",
+            "at 100",
+            "severe < high",
+            "good > medium",
+        ],
         width,
     );
     for (name, f) in [
         ("as shipped", s),
-        ("cross-validated (fitting cases, each left out)", &c.cross_validated),
-        ("held out (never used for fitting)", &c.held_out),
+        ("cross-validated", &c.cross_validated),
+        ("held out", &c.held_out),
     ] {
         t.add_row(vec![
             name.to_string(),
@@ -52,11 +60,17 @@ pub fn render(c: &Calibrated) -> String {
             number(f.auc),
             number(f.spearman),
             format!("{:.0}%", 100.0 * f.at_100),
-            f.severe_not_high.to_string(),
-            f.good_not_low.to_string(),
+            f.severe_below_high.to_string(),
+            f.good_above_medium.to_string(),
         ]);
     }
-    let _ = writeln!(out, "How the score tracks the outcomes\n{t}\n");
+    let _ = writeln!(out, "How the score tracks the outcomes\n{t}");
+    let _ = writeln!(
+        out,
+        "as shipped: every case, with the pack's curve\n\
+         cross-validated: the fitting cases, each scored by a curve fitted without it\n\
+         held out: the third of the library never used for fitting, scored by the curve fitted on the rest\n"
+    );
 
     let _ = writeln!(out, "Bands by outcome (as shipped)\n{}\n", bands(s, width));
     let _ = writeln!(
