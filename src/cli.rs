@@ -100,6 +100,10 @@ pub struct ScanArgs {
     #[arg(long)]
     pub strict: bool,
 
+    /// With --deal: let its evidence paths lead into this folder too (see `assess`).
+    #[arg(long, value_name = "DIR")]
+    pub allow_path: Vec<PathBuf>,
+
     /// Print the scan as SQL for this engine instead of scanning, to run where the data live.
     #[arg(long, value_enum, value_name = "ENGINE")]
     pub emit_sql: Option<crate::evidence::sql::Dialect>,
@@ -247,6 +251,12 @@ pub struct AssessArgs {
     /// `[datasets.evidence]` names (for runs without access to the data).
     #[arg(long)]
     pub no_evidence: bool,
+
+    /// Let the deals' evidence paths lead into this folder too. By default a sample,
+    /// dictionary or results file must sit in or below the deal file's folder, so that a deal
+    /// from a pull request cannot make dealrisk read files elsewhere on the runner.
+    #[arg(long, value_name = "DIR")]
+    pub allow_path: Vec<PathBuf>,
 
     /// Judge the deals' scenarios against --fail-on and --max-score too.
     #[arg(long)]
@@ -502,6 +512,7 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
             let mode = crate::deal_check::EvidenceMode {
                 scan: !args.no_evidence,
                 strict: args.strict,
+                allowed: &args.allow_path,
             };
             let loaded = crate::deal_check::load(path, &pack, mode)?;
             crate::whatif::report(

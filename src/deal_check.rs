@@ -6,7 +6,7 @@ use crate::deal::{Deal, Scenario, Text};
 use crate::diagnostic::{at_span, nearest, parse_toml};
 use crate::pack::RulePack;
 use anyhow::{Context as _, Result, bail};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A deal file read and checked: the deal as written, and each of its scenarios applied.
 pub struct Loaded {
@@ -19,9 +19,11 @@ pub struct Loaded {
 
 /// Whether to scan the samples deals name, and whether a malformed row in one is an error.
 #[derive(Debug, Clone, Copy)]
-pub struct EvidenceMode {
+pub struct EvidenceMode<'a> {
     pub scan: bool,
     pub strict: bool,
+    /// Folders besides the deal file's own that evidence paths may lead into (`--allow-path`).
+    pub allowed: &'a [PathBuf],
 }
 
 /// Reads and checks a deal file, scanning the samples its datasets name as `evidence` says.
@@ -45,6 +47,7 @@ pub fn load_source(path: &Path, source: String, pack: &RulePack, evidence: Evide
     if evidence.scan && deal.datasets.iter().any(|d| d.evidence.is_some()) {
         let mut settings = crate::evidence::Settings::new(pack, pack.lexicon()?);
         settings.strict = evidence.strict;
+        settings.allowed = evidence.allowed;
         crate::evidence::gather(path, &source, &mut deal, &settings)?;
     }
     let scenarios = scenarios(path, &source, &deal, pack)?;

@@ -41,23 +41,55 @@ pub fn at_span(file: &Path, source: &str, span: Option<Range<usize>>, message: &
     let field = field.map(|f| format!(" (field `{f}`)")).unwrap_or_default();
     let _ = writeln!(out, "{}:{line}:{column}{field}: {message}", file.display());
     if let Some(text) = source.lines().nth(line - 1) {
-        let text: String = text.chars().filter(|c| !c.is_control()).collect();
         let width = source
             .get(span.clone())
             .map_or(1, |s| s.lines().next().unwrap_or("").chars().count().max(1));
+        let (excerpt, caret, width) = excerpt(text, column - 1, width);
         let gutter = line.to_string().len();
-        let _ = writeln!(out, "{:gutter$} |", "");
-        let _ = writeln!(out, "{line} | {text}");
+        let _ = writeln!(out, "{} |", " ".repeat(gutter));
+        let _ = writeln!(out, "{line} | {excerpt}");
         let _ = write!(
             out,
-            "{:gutter$} | {:column$}{}",
-            "",
-            "",
-            "^".repeat(width),
-            column = column - 1
+            "{} | {}{}",
+            " ".repeat(gutter),
+            " ".repeat(caret),
+            "^".repeat(width)
         );
     }
     out
+}
+
+/// Characters of the quoted line shown on each side of the error: enough to find the place,
+/// bounded so that a minified or hostile file cannot fill a terminal or a CI log.
+const CONTEXT: usize = 60;
+
+/// The part of `line` around character `column` (0-based) that is quoted, with `…` where it
+/// was cut, where its underline starts and how wide it is. Control and bidirectional-override
+/// characters become `�`, one for one, so that the underline stays aligned and nothing in the
+/// file can move a terminal's cursor or reorder what it shows.
+fn excerpt(line: &str, column: usize, width: usize) -> (String, usize, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    let column = column.min(chars.len());
+    let start = column.saturating_sub(CONTEXT);
+    let end = chars.len().min(column + width.min(CONTEXT) + CONTEXT);
+    let mut text: String = if start > 0 { "…".into() } else { String::new() };
+    text.extend(
+        chars[start..end]
+            .iter()
+            .map(|&c| if is_unsafe(c) { '\u{fffd}' } else { c }),
+    );
+    if end < chars.len() {
+        text.push('…');
+    }
+    let caret = column - start + usize::from(start > 0);
+    (text, caret, width.min(end.saturating_sub(column)).max(1))
+}
+
+/// Characters that a terminal acts on rather than shows: C0 and C1 controls, and the Unicode
+/// marks that reorder text (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C).
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
 }
 
 /// Adds "did you mean" to serde's "unknown variant/field `x`, expected one of `a`, `b`" messages.
@@ -151,5 +183,35 @@ mod tests {
     #[test]
     fn line_and_column_count_characters() {
         assert_eq!(line_col("a = 1\nbé = 2", 10), (2, 4));
+    }
+
+    #[test]
+    fn a_long_line_is_quoted_around_the_error_only() {
+        let line = format!("x = \"{}\" junk", "a".repeat(100_000));
+        let message = at_span(
+            Path::new("deal.toml"),
+            &line,
+            Some(100_007..100_011),
+            "expected newline",
+        );
+        assert!(
+            message.starts_with("deal.toml:1:100008 (field `x`): expected newline"),
+            "{message}"
+        );
+        let lines: Vec<&str> = message.lines().collect();
+        assert!(lines.iter().all(|l| l.chars().count() < 200), "{message}");
+        // The underline sits under `junk`.
+        let quoted = lines[2].split_once(" | ").unwrap().1;
+        let underline = lines[3].split_once(" | ").unwrap().1;
+        let at = underline.find('^').unwrap();
+        let quoted_at: String = quoted.chars().skip(at).take(4).collect();
+        assert_eq!(quoted_at, "junk", "{message}");
+    }
+
+    #[test]
+    fn control_and_bidi_characters_are_never_quoted() {
+        let source = "title = \"\u{1b}]52;c;aGk=\u{7}\u{202e}x\" 1";
+        let message = at_span(Path::new("d.toml"), source, Some(source.len() - 1..source.len()), "bad");
+        assert!(message.lines().all(|l| !l.chars().any(is_unsafe)), "{message:?}");
     }
 }

@@ -133,6 +133,7 @@ fn run_in(tests: &Path, dir: Option<&Path>, pack: &RulePack) -> Result<Outcome> 
                 crate::deal_check::EvidenceMode {
                     scan: true,
                     strict: true,
+                    allowed: &[],
                 },
             )?;
             bases.insert(stem(name), loaded.deal);

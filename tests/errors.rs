@@ -36,6 +36,24 @@ fn invalid_toml_is_located() {
 }
 
 #[test]
+fn an_error_far_along_a_long_line_is_located_and_quoted_briefly() {
+    // Past column 65,536 a format width once panicked; a minified file must not flood the log.
+    let dir = tempfile::tempdir().unwrap();
+    let long = format!("title = \"{}\" junk", "x".repeat(70_000));
+    let file = variant(dir.path(), "long.toml", "title = ", &format!("{long}\nold_title = "));
+    let err = fails(&[&file]);
+    assert!(
+        err.contains("long.toml:") && err.contains(":70012"),
+        "{}",
+        &err[..err.len().min(400)]
+    );
+    assert!(
+        err.lines().all(|l| l.chars().count() < 300),
+        "a line of the error is too long"
+    );
+}
+
+#[test]
 fn a_misspelt_value_gets_a_suggestion() {
     let dir = tempfile::tempdir().unwrap();
     let file = variant(

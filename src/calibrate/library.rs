@@ -140,6 +140,7 @@ pub fn load(library: &Library, pack: &RulePack) -> Result<Vec<Case>> {
     let evidence = EvidenceMode {
         scan: false,
         strict: false,
+        allowed: &[],
     };
     for (id, path, text) in deals {
         let Some((_, outcome_path, outcome_text)) = outcomes.iter().find(|(o, _, _)| *o == id) else {

@@ -57,18 +57,33 @@ pub fn run(args: &ScanArgs) -> Result<String> {
         .as_ref()
         .and_then(|(p, _)| p.parent().map(|p| p.to_path_buf()))
         .unwrap_or_default();
-    let sample = args
-        .sample
-        .clone()
-        .or_else(|| spec.sample.as_ref().map(|s| base.join(s)));
-    let dictionary = args
-        .dictionary
-        .clone()
-        .or_else(|| spec.dictionary.as_ref().map(|s| base.join(s)));
-    let results = args
-        .evidence
-        .clone()
-        .or_else(|| spec.results.as_ref().map(|s| base.join(s)));
+    // Paths typed on the command line are the user's; those a deal file names are checked.
+    let from_deal = |field: &str, written: &Option<String>| -> Result<Option<PathBuf>> {
+        written
+            .as_ref()
+            .map(|w| {
+                super::paths::confine(&base, w, &args.allow_path).map_err(|why| {
+                    let deal = deal.as_ref().map_or(String::new(), |(p, _)| p.display().to_string());
+                    anyhow::anyhow!("{deal} (field `evidence.{field}`): {why}")
+                })
+            })
+            .transpose()
+    };
+    let sample = match &args.sample {
+        Some(p) => Some(p.clone()),
+        None => from_deal("sample", &spec.sample)?,
+    };
+    let dictionary = match &args.dictionary {
+        Some(p) => Some(p.clone()),
+        None => from_deal("dictionary", &spec.dictionary)?,
+    };
+    let results = match &args.evidence {
+        Some(p) => Some(p.clone()),
+        None => from_deal("results", &spec.results)?,
+    };
+    for path in [&sample, &dictionary, &results].into_iter().flatten() {
+        super::paths::regular_file(path, &path.display().to_string()).map_err(|why| anyhow::anyhow!(why))?;
+    }
     if sample.is_none() && dictionary.is_none() && results.is_none() && args.source.is_none() {
         bail!(
             "nothing to scan: give SAMPLE.csv, --dictionary FILE, --evidence RESULT.csv, or --deal with a `[datasets.evidence]` section"

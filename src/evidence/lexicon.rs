@@ -170,14 +170,15 @@ impl Lexicon {
         let name = normalise_field(name);
         let mut mask = 0;
         for (word, bit) in &self.fields {
-            let mut from = 0;
-            while let Some(i) = name[from..].find(word.as_str()) {
-                let start = from + i;
-                if on_word_boundaries(&name, start, start + word.len()) {
-                    mask |= 1 << bit;
-                    break;
-                }
-                from = start + 1;
+            // An empty word would match everywhere; `rules lint` refuses it.
+            if word.is_empty() {
+                continue;
+            }
+            let found = name
+                .match_indices(word.as_str())
+                .any(|(start, _)| on_word_boundaries(&name, start, start + word.len()));
+            if found {
+                mask |= 1 << bit;
             }
         }
         mask
@@ -201,9 +202,14 @@ fn normalise_field(name: &str) -> String {
         .collect()
 }
 
+/// Whether `text[start..end]` touches no letter or digit on either side. An offset inside a
+/// character (an empty keyword matches between a character's bytes) is no word boundary.
 fn on_word_boundaries(text: &str, start: usize, end: usize) -> bool {
-    let before = text[..start].chars().next_back();
-    let after = text[end..].chars().next();
+    let (Some(head), Some(tail)) = (text.get(..start), text.get(end..)) else {
+        return false;
+    };
+    let before = head.chars().next_back();
+    let after = tail.chars().next();
     !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
 }
 
@@ -258,5 +264,17 @@ mod tests {
         assert!(shape("2024-01-28").is_empty());
         assert!(shape("26584").is_empty());
         assert!(shape("LC2415540776").is_empty());
+    }
+
+    #[test]
+    fn field_words_and_keywords_that_start_with_a_non_ascii_letter_never_split_a_character() {
+        let pack = RulePack::load(&[]).unwrap();
+        let mut l = Lexicon::from_pack(&pack).unwrap();
+        l.fields.push(("état".to_string(), 0));
+        l.fields.push((String::new(), 0));
+        // Found on a word boundary; elsewhere in a name, skipped char by char without panicking.
+        assert_ne!(l.classify_field("état civil") & 1, 0);
+        assert_eq!(l.classify_field("éétatx") & 1, 0);
+        assert!(!on_word_boundaries("é", 1, 1));
     }
 }

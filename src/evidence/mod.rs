@@ -4,6 +4,7 @@
 
 pub mod command;
 pub mod lexicon;
+pub mod paths;
 pub mod scan;
 pub mod sql;
 
@@ -103,6 +104,8 @@ pub struct Settings<'a> {
     pub shape_rows: u64,
     pub strict: bool,
     pub progress: bool,
+    /// Folders besides the deal file's own that its evidence paths may lead into.
+    pub allowed: &'a [PathBuf],
 }
 
 impl<'a> Settings<'a> {
@@ -113,6 +116,7 @@ impl<'a> Settings<'a> {
             shape_rows: pack.scoring.evidence_shape_rows,
             strict: false,
             progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            allowed: &[],
         }
     }
 }
@@ -459,10 +463,16 @@ pub fn gather(deal_path: &Path, source: &str, deal: &mut Deal, settings: &Settin
                 at("sample")
             );
         }
-        let resolve = |p: &String| -> PathBuf { base.join(p) };
-        let sample = spec.sample.as_ref().map(resolve);
-        let results = spec.results.as_ref().map(resolve);
-        let dictionary = spec.dictionary.as_ref().map(resolve);
+        let resolve = |field: &str, p: &Option<String>| -> Result<Option<PathBuf>> {
+            p.as_ref()
+                .map(|p| {
+                    paths::confine(base, p, settings.allowed).map_err(|why| anyhow::anyhow!("{}: {why}", at(field)))
+                })
+                .transpose()
+        };
+        let sample = resolve("sample", &spec.sample)?;
+        let results = resolve("results", &spec.results)?;
+        let dictionary = resolve("dictionary", &spec.dictionary)?;
         let sources = Sources {
             sample: if results.is_some() { None } else { sample.as_deref() },
             results: results.as_deref(),

@@ -155,6 +155,20 @@ pub fn check(pack: &RulePack) -> Result<()> {
 
     let mut finding_ids = BTreeSet::new();
     for c in pack.categories.values() {
+        // An empty keyword or field word matches every text and every column name.
+        for (field, words) in [("keywords", &c.signals.keywords), ("fields", &c.signals.fields)] {
+            if words.iter().any(|w| w.trim().is_empty()) {
+                p.at(
+                    "category",
+                    &c.id,
+                    field,
+                    format!(
+                        "an empty word in {field} of category `{}` would match everything; remove it",
+                        c.id
+                    ),
+                );
+            }
+        }
         if !(1..=10).contains(&c.weight) {
             p.at(
                 "category",

@@ -1,0 +1,119 @@
+//! A deal file can come from anyone's pull request: what it names must not make dealrisk read
+//! files outside its folder, block on a pipe, panic, or quote a data file at length.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+const REFERENCE: &str = "examples/shopsense-ifa.toml";
+
+/// The reference deal copied into `dir` with its sample path replaced by `sample`.
+fn deal_naming(dir: &Path, sample: &str) -> String {
+    let text = std::fs::read_to_string(REFERENCE).unwrap();
+    let file = dir.join("deal.toml");
+    let text = text.replace(
+        "sample = \"samples/shopsense-baskets.csv\"",
+        &format!("sample = {sample:?}"),
+    );
+    std::fs::write(&file, text).unwrap();
+    file.display().to_string()
+}
+
+fn sample_line() -> usize {
+    1 + std::fs::read_to_string(REFERENCE)
+        .unwrap()
+        .lines()
+        .position(|l| l.starts_with("sample = "))
+        .unwrap()
+}
+
+#[test]
+fn evidence_outside_the_deals_folder_is_refused_without_reading_it() {
+    let root = tempfile::tempdir().unwrap();
+    let deals = root.path().join("deals");
+    std::fs::create_dir(&deals).unwrap();
+    std::fs::write(root.path().join("secret.csv"), "GITHUB_TOKEN=ghp_secret_value\n").unwrap();
+    for sample in ["../secret.csv", "/proc/self/environ", "/etc/passwd"] {
+        let file = deal_naming(&deals, sample);
+        let out = run(&["assess", &file]);
+        assert_eq!(out.code, 2, "{sample}: {}", out.stderr);
+        let at = format!("deal.toml:{}:1 (field `datasets[0].evidence.sample`)", sample_line());
+        assert!(out.stderr.contains(&at), "{sample}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("leads outside the deal file's folder"),
+            "{}",
+            out.stderr
+        );
+        assert!(
+            !out.stderr.contains("ghp_secret_value") && !out.stderr.contains("root:"),
+            "{}",
+            out.stderr
+        );
+    }
+    // Widened on purpose, the file is read (and found to be no sample of baskets).
+    let file = deal_naming(&deals, "../secret.csv");
+    let allowed = run(&["assess", &file, "--allow-path", root.path().to_str().unwrap(), "-q"]);
+    assert!(!allowed.stderr.contains("leads outside"), "{}", allowed.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_pipe_or_a_symlink_out_is_refused_before_it_is_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("key.csv"), "id\n1\n").unwrap();
+    std::os::unix::fs::symlink(outside.path().join("key.csv"), dir.path().join("link.csv")).unwrap();
+    let out = run(&["assess", &deal_naming(dir.path(), "link.csv")]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("leads outside"), "{}", out.stderr);
+
+    let fifo = dir.path().join("fifo.csv");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    // Opening a FIFO for reading would block forever: the timeout fails the test instead.
+    let out = dealrisk()
+        .args(["assess", &deal_naming(dir.path(), "fifo.csv")])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("`fifo.csv` is not a regular file"), "{stderr}");
+    let scan = dealrisk()
+        .args(["scan", fifo.to_str().unwrap()])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(scan.status.code(), Some(2));
+}
+
+#[test]
+fn a_pack_with_an_empty_keyword_is_refused_by_lint() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("signals.toml"),
+        r#"[[category]]
+id = "loyalty-tier"
+rule = "SD-LOYALTY-TIER"
+name = "Loyalty tier"
+title = "Loyalty tiers are shared"
+weight = 2
+consent_required = "opt-out"
+problem = "appropriation"
+basis = "a client's own category"
+signals = { word_boundary = true, keywords = ["gold", ""], fields = ["tier"] }
+recommendation = "Share tiers only."
+rationale = "A client's own category."
+references = ["client policy"]
+"#,
+    )
+    .unwrap();
+    let out = run(&["rules", "lint", dir.path().to_str().unwrap()]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("an empty word in keywords of category `loyalty-tier` would match everything"),
+        "{}",
+        out.stderr
+    );
+}
