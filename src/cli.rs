@@ -328,13 +328,14 @@ impl From<String> for Outcome {
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        Err(e) if e.use_stderr() => {
+            // A usage error quotes the argument it refused, which may carry escape sequences.
+            eprint!("{}", crate::diagnostic::neutralise(&e.render().to_string()));
+            return ExitCode::from(2);
+        }
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
+            return ExitCode::SUCCESS;
         }
     };
     match run(&cli) {
@@ -347,13 +348,13 @@ pub fn main() -> ExitCode {
                 Ok(()) => ExitCode::from(outcome.code),
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(outcome.code),
                 Err(e) => {
-                    eprintln!("error: cannot write the report: {e}");
+                    crate::diagnostic::warn(format_args!("error: cannot write the report: {e}"));
                     ExitCode::from(2)
                 }
             }
         }
         Err(e) => {
-            eprintln!("error: {e:#}");
+            crate::diagnostic::warn(format_args!("error: {e:#}"));
             ExitCode::from(2)
         }
     }
@@ -448,11 +449,11 @@ fn calibrate(args: &CalibrateArgs) -> Result<Outcome> {
     let auc = calibrated.shipped_figures.auc.unwrap_or(0.0);
     let code = match args.min_auc {
         Some(floor) if auc < floor => {
-            eprintln!("AUC {auc:.3} is below --min-auc {floor}");
+            crate::diagnostic::warn(format_args!("AUC {auc:.3} is below --min-auc {floor}"));
             1
         }
         Some(floor) => {
-            eprintln!("AUC {auc:.3} meets --min-auc {floor}");
+            crate::diagnostic::warn(format_args!("AUC {auc:.3} meets --min-auc {floor}"));
             0
         }
         None => 0,
@@ -463,10 +464,10 @@ fn calibrate(args: &CalibrateArgs) -> Result<Outcome> {
 fn assess(args: &AssessArgs) -> Result<Outcome> {
     let found = crate::batch::deal_files(&args.deals, &args.waivers);
     for skipped in &found.skipped_waivers {
-        eprintln!(
+        crate::diagnostic::warn(format_args!(
             "note: {} is a waiver file, not a deal: skipped (pass it with --waivers to apply it)",
             skipped.display()
-        );
+        ));
     }
     let files = found.deals;
     if let Some(output) = &args.output {
@@ -535,7 +536,7 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
             }
             Err(e) => {
                 failed += 1;
-                eprintln!("error: {e:#}");
+                crate::diagnostic::warn(format_args!("error: {e:#}"));
             }
         }
     }
@@ -544,7 +545,7 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
         let error = args.strict && notice != Notice::ExpiresSoon;
         stale += usize::from(error);
         let kind = if error { "error" } else { "warning" };
-        eprintln!("{kind}: {}", waivers.describe(waiver, &notice));
+        crate::diagnostic::warn(format_args!("{kind}: {}", waivers.describe(waiver, &notice)));
     }
     let stdout = match args.format {
         Format::Table if args.quiet => crate::render::summary::render(&reports),
@@ -560,13 +561,13 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
     };
     let exceeded = reports.iter().any(|r| threshold.exceeded_by(r, &pack));
     if threshold.is_set() {
-        eprintln!("{}", threshold.decision(&reports, &pack));
+        crate::diagnostic::warn(format_args!("{}", threshold.decision(&reports, &pack)));
     }
     if failed > 0 {
-        eprintln!("error: {failed} deal file(s) could not be assessed");
+        crate::diagnostic::warn(format_args!("error: {failed} deal file(s) could not be assessed"));
     }
     if stale > 0 {
-        eprintln!("error: {stale} waiver(s) expired or unused (--strict)");
+        crate::diagnostic::warn(format_args!("error: {stale} waiver(s) expired or unused (--strict)"));
     }
     let code = match (failed + stale, exceeded) {
         (0, false) => 0,

@@ -85,6 +85,20 @@ fn excerpt(line: &str, column: usize, width: usize) -> (String, usize, usize) {
     (text, caret, width.min(end.saturating_sub(column)).max(1))
 }
 
+/// `text` with every character a terminal would act on shown as `�`, line breaks kept.
+pub fn neutralise(text: &str) -> String {
+    text.chars()
+        .map(|c| if c != '\n' && is_unsafe(c) { '\u{fffd}' } else { c })
+        .collect()
+}
+
+/// Prints one message on stderr, neutralised: deal files, packs, waivers and command lines
+/// are input from anyone, and an escape sequence in one (OSC 52 writes the clipboard) must
+/// not reach the terminal or CI log of whoever runs dealrisk.
+pub fn warn(message: std::fmt::Arguments) {
+    eprintln!("{}", neutralise(&message.to_string()));
+}
+
 /// Characters that a terminal acts on rather than shows: C0 and C1 controls, and the Unicode
 /// marks that reorder text (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C).
 fn is_unsafe(c: char) -> bool {

@@ -58,10 +58,10 @@ pub fn init(template: Template, file: &Path) -> Result<String> {
         })?;
     out.write_all(template.text().as_bytes())
         .with_context(|| format!("cannot write {}", file.display()))?;
-    eprintln!(
+    crate::diagnostic::warn(format_args!(
         "wrote {}; next: fill in what is known, then `dealrisk assess {}`",
         file.display(),
         file.display()
-    );
+    ));
     Ok(String::new())
 }

@@ -11,6 +11,7 @@ const REFERENCE: &str = "examples/shopsense-ifa.toml";
 fn variant(dir: &Path, name: &str, from: &str, to: &str) -> String {
     let text = example_text(REFERENCE);
     assert!(text.contains(from), "{from:?} is not in the reference deal");
+    copy_samples(dir);
     let path = dir.join(name);
     std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
     path.display().to_string()

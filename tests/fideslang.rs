@@ -7,6 +7,7 @@ use common::*;
 #[test]
 fn fideslang_keys_assess_like_the_pack_ids() {
     let dir = tempfile::tempdir().unwrap();
+    copy_samples(dir.path());
     let text = example_text("examples/shopsense-ifa.toml")
         .replace(
             "categories = [\"purchase-history\", \"demographics\"]",

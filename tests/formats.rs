@@ -7,6 +7,7 @@ use common::*;
 /// The reference deal with a title and a provider name written to break out of Markdown/HTML.
 fn hostile() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
+    copy_samples(dir.path());
     let text = example_text("examples/shopsense-ifa.toml")
         .replace(
             "title = \"ShopSense loyalty-card data to IFA for life and health insurance pricing\"",

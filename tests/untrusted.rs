@@ -117,3 +117,38 @@ references = ["client policy"]
         out.stderr
     );
 }
+
+#[test]
+fn escape_sequences_in_input_never_reach_the_terminal() {
+    // OSC 52 (write the clipboard) and a right-to-left override, in a deal and on the command line.
+    let hostile = "grocery\u{1b}]52;c;aGk=\u{7}\u{202e}";
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(REFERENCE).unwrap();
+    let file = dir.path().join("deal.toml");
+    std::fs::write(
+        &file,
+        text.replacen(
+            "sector = \"grocery-retail\"",
+            r#"sector = "grocery\u001b]52;c;aGk=\u0007\u202e""#,
+            1,
+        ),
+    )
+    .unwrap();
+    let from_deal = run(&["assess", file.to_str().unwrap()]);
+    let from_args = run(&["assess", REFERENCE, "--fail-on", hostile]);
+    for out in [from_deal, from_args] {
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(
+            out.stderr.contains("grocery\u{fffd}]52;c;aGk=\u{fffd}\u{fffd}"),
+            "{:?}",
+            out.stderr
+        );
+        assert!(
+            !out.stderr
+                .chars()
+                .any(|c| c == '\u{1b}' || c == '\u{7}' || c == '\u{202e}'),
+            "{:?}",
+            out.stderr
+        );
+    }
+}

@@ -149,6 +149,7 @@ fn the_smallest_set_that_changes_the_verdict_is_named() {
 #[test]
 fn a_scenario_with_a_bad_path_is_located() {
     let dir = tempfile::tempdir().unwrap();
+    copy_samples(dir.path());
     let text = example_text(REFERENCE).replace("\"transfer.mode\" = \"sample\"", "\"transfer.mood\" = \"sample\"");
     let file = dir.path().join("bad-scenario.toml");
     std::fs::write(&file, text).unwrap();

@@ -55,11 +55,18 @@ pub fn run(args: &[&str]) -> Run {
     }
 }
 
-/// An example deal's text, with its sample paths made absolute so that a copy written
-/// elsewhere still finds them.
+/// An example deal's text. Its sample paths are relative: write the copy into a folder that
+/// `copy_samples` has filled, as a deal's evidence must sit beside it.
 pub fn example_text(file: &str) -> String {
-    let samples = std::fs::canonicalize("examples/samples").expect("examples/samples exists");
-    std::fs::read_to_string(file)
-        .expect("the example exists")
-        .replace("sample = \"samples/", &format!("sample = \"{}/", samples.display()))
+    std::fs::read_to_string(file).expect("the example exists")
+}
+
+/// Copies `examples/samples` into `dir/samples`, where the examples' deals look for them.
+pub fn copy_samples(dir: &std::path::Path) {
+    let target = dir.join("samples");
+    std::fs::create_dir_all(&target).unwrap();
+    for entry in std::fs::read_dir("examples/samples").expect("examples/samples exists") {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), target.join(entry.file_name())).unwrap();
+    }
 }
