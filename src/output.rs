@@ -38,10 +38,35 @@ pub fn write_atomically(output: &Path, text: &str) -> Result<()> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut file =
-        tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write a report in {}", dir.display()))?;
+    // Renaming over `/dev/null` or a link to a device would replace it with a report.
+    let existing = std::fs::metadata(output).ok();
+    if existing.as_ref().is_some_and(|m| !m.is_file()) {
+        bail!(
+            "refusing to write the report to {}: it is not a regular file (a device, a pipe or a folder)",
+            output.display()
+        );
+    }
+    let mut builder = tempfile::Builder::new();
+    // A new report gets what the umask allows a new file (0666 less the umask), as any tool's
+    // output does; a report written over an old one keeps the old one's mode.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(existing.as_ref().map_or_else(
+            || std::fs::Permissions::from_mode(0o666),
+            std::fs::Metadata::permissions,
+        ));
+    }
+    let mut file = builder
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot write a report in {}", dir.display()))?;
     file.write_all(text.as_bytes())
         .with_context(|| format!("cannot write {}", output.display()))?;
+    if let Some(old) = &existing {
+        // The umask applied at creation; the old mode is restored exactly.
+        std::fs::set_permissions(file.path(), old.permissions())
+            .with_context(|| format!("cannot write {}", output.display()))?;
+    }
     file.persist(output)
         .with_context(|| format!("cannot write {}", output.display()))?;
     Ok(())

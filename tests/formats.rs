@@ -172,3 +172,32 @@ fn output_is_written_whole_and_never_over_an_input() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("refusing to write the report over an input"));
     assert_eq!(std::fs::read(&deal).unwrap(), before);
 }
+
+#[cfg(unix)]
+#[test]
+fn output_goes_only_to_regular_files_with_the_usual_mode() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let assess_to = |target: &std::path::Path| {
+        dealrisk()
+            .args(["assess", "examples/research-aggregated.toml", "--output"])
+            .arg(target)
+            .output()
+            .unwrap()
+    };
+    // A device, or a link to one, is never replaced by a report.
+    let link = dir.path().join("null-link");
+    std::os::unix::fs::symlink("/dev/null", &link).unwrap();
+    for target in [std::path::Path::new("/dev/null"), link.as_path()] {
+        let out = assess_to(target);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("it is not a regular file"));
+    }
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    // A report written over an old one keeps the old one's mode, not a private 0600.
+    let report = dir.path().join("report.txt");
+    std::fs::write(&report, "old").unwrap();
+    std::fs::set_permissions(&report, std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert_eq!(assess_to(&report).status.code(), Some(0));
+    assert_eq!(std::fs::metadata(&report).unwrap().permissions().mode() & 0o777, 0o644);
+}

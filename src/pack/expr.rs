@@ -31,6 +31,7 @@ impl std::fmt::Debug for Expr {
 
 impl Expr {
     pub fn compile(text: Spanned<String>) -> Result<Expr, String> {
+        within_limits(text.get_ref())?;
         let program = ENV
             .compile(text.get_ref())
             .map_err(|e| format!("CEL expression does not compile: {}", one_line(&e.to_string())))?;
@@ -43,6 +44,41 @@ impl Expr {
     pub fn as_str(&self) -> &str {
         self.text.get_ref()
     }
+}
+
+/// Longest expression, in characters, and deepest nesting of brackets a rule may use. The
+/// default pack's longest is about 1,100 characters and its deepest 5 levels; the CEL parser
+/// recurses once per level and formats its errors with the column as a width, so an
+/// expression far beyond these (from a pack in a pull request) could overflow its stack or
+/// panic. Checked before parsing.
+const MAX_CHARS: usize = 10_000;
+const MAX_DEPTH: usize = 32;
+
+fn within_limits(text: &str) -> Result<(), String> {
+    let chars = text.chars().count();
+    if chars > MAX_CHARS {
+        return Err(format!(
+            "CEL expression of {chars} characters; at most {MAX_CHARS} are allowed (split the rule, or name a predicate in predicates.toml)"
+        ));
+    }
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    for c in text.chars() {
+        match c {
+            '(' | '[' | '{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if deepest > MAX_DEPTH {
+        return Err(format!(
+            "CEL expression nested {deepest} brackets deep; at most {MAX_DEPTH} levels are allowed"
+        ));
+    }
+    Ok(())
 }
 
 /// The parser's message on one line, without the quoted source it appends after " | ".
@@ -86,5 +122,25 @@ impl<'de> Deserialize<'de> for LevelSpec {
                 "expected a level from 1 to 4, or a CEL expression that computes one",
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compile(text: String) -> Result<Expr, String> {
+        Expr::compile(Spanned::new(0..text.len(), text))
+    }
+
+    #[test]
+    fn deep_or_long_expressions_are_refused_before_the_parser_sees_them() {
+        let deep = format!("{}true{}", "(".repeat(100_000), ")".repeat(100_000));
+        assert!(compile(deep).unwrap_err().contains("characters; at most 10000"));
+        let nested = format!("{}true{}", "(".repeat(40), ")".repeat(40));
+        assert!(compile(nested).unwrap_err().contains("nested 40 brackets deep"));
+        let wide = format!("deal.deal.id == '{}' &&", "x".repeat(70_000));
+        assert!(compile(wide).is_err());
+        assert!(compile("(((true)))".to_string()).is_ok());
     }
 }
