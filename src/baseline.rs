@@ -4,7 +4,7 @@
 
 use crate::pack::RulePack;
 use crate::report::{BaselineDiff, Report, Score, WorseFinding};
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Result, bail};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -41,7 +41,7 @@ pub struct Baseline {
 
 impl Baseline {
     pub fn load(path: &Path) -> Result<Baseline> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read baseline {}", path.display()))?;
+        let text = crate::input::read_text(path, "baseline")?;
         let expected = "expected a JSON report saved with `dealrisk assess ... --format json`";
         let doc: Document = serde_json::from_str(&text).map_err(|e| {
             anyhow::anyhow!(

@@ -46,7 +46,7 @@ pub fn deal_files(inputs: &[PathBuf], waivers: &[PathBuf]) -> DealFiles {
 
 /// A TOML file whose only table is `[[waiver]]`.
 fn is_waiver_file(path: &Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let Ok(text) = crate::input::read_text(path, "deal file") else {
         return false;
     };
     text.contains("[[waiver]]") && toml::from_str::<toml::Table>(&text).is_ok_and(|t| t.keys().all(|k| k == "waiver"))
@@ -60,7 +60,8 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        if path.is_dir() {
+        // A symlinked folder is not followed: a link to a parent would never end the walk.
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
             collect(&path, out);
         } else if path.extension().is_some_and(|e| e == "toml") {
             out.push(path);

@@ -5,7 +5,7 @@
 use crate::deal::{Deal, Scenario, Text};
 use crate::diagnostic::{at_span, nearest, parse_toml};
 use crate::pack::RulePack;
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
 
 /// A deal file read and checked: the deal as written, and each of its scenarios applied.
@@ -28,7 +28,7 @@ pub struct EvidenceMode<'a> {
 
 /// Reads and checks a deal file, scanning the samples its datasets name as `evidence` says.
 pub fn load(path: &Path, pack: &RulePack, evidence: EvidenceMode) -> Result<Loaded> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read deal file {}", path.display()))?;
+    let bytes = crate::input::read(path, "deal file")?;
     let source = String::from_utf8(bytes).map_err(|e| {
         let (line, column) = crate::diagnostic::line_col(
             &String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]),

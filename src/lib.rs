@@ -17,6 +17,7 @@ pub mod evidence;
 pub mod explain;
 pub mod facts;
 pub mod init;
+pub mod input;
 pub mod locate;
 pub mod output;
 pub mod overlay;

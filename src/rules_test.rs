@@ -84,7 +84,7 @@ fn test_files(tests: &Path) -> Result<Vec<(String, String)>> {
     files
         .into_iter()
         .map(|f| {
-            let text = std::fs::read_to_string(&f).with_context(|| format!("cannot read {}", f.display()))?;
+            let text = crate::input::read_text(&f, "rule test file")?;
             Ok((f.display().to_string(), text))
         })
         .collect()

@@ -7,7 +7,7 @@
 use crate::diagnostic::{at_span, nearest, parse_toml};
 use crate::pack::RulePack;
 use crate::report::{Report, Waived, WaivedSummary};
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Result, bail};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -94,8 +94,7 @@ impl Waivers {
         let mut problems = Vec::new();
         let ids: Vec<&str> = pack.finding_ids().collect();
         for file in files {
-            let source =
-                std::fs::read_to_string(file).with_context(|| format!("cannot read waiver file {}", file.display()))?;
+            let source = crate::input::read_text(file, "waiver file")?;
             let parsed: WaiverFile = parse_toml(file, &source)?;
             if parsed.waiver.is_empty() {
                 problems.push(format!(

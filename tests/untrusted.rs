@@ -152,3 +152,67 @@ fn escape_sequences_in_input_never_reach_the_terminal() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn pipes_among_the_inputs_and_symlink_loops_end_in_an_error_not_a_hang() {
+    let timeout = std::time::Duration::from_secs(60);
+    let dir = tempfile::tempdir().unwrap();
+    let deals = dir.path().join("deals");
+    std::fs::create_dir(&deals).unwrap();
+    std::fs::copy("examples/research-aggregated.toml", deals.join("good.toml")).unwrap();
+    let fifo = deals.join("pipe.toml");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    // A link back to the folder above: a walk that followed it would never end.
+    std::os::unix::fs::symlink(&deals, deals.join("loop")).unwrap();
+    let rules = dir.path().join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(rules.join("pipe.toml"))
+            .status()
+            .unwrap()
+            .success()
+    );
+
+    let walked = dealrisk()
+        .args(["assess", "-q"])
+        .arg(&deals)
+        .timeout(timeout)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&walked.stderr);
+    assert_eq!(walked.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("pipe.toml: not a regular file"), "{stderr}");
+    assert!(
+        String::from_utf8_lossy(&walked.stdout).contains("good.toml"),
+        "the good deal is still assessed"
+    );
+
+    for args in [
+        vec![
+            "assess".to_string(),
+            "examples/research-aggregated.toml".into(),
+            "--rules".into(),
+            rules.display().to_string(),
+        ],
+        vec![
+            "assess".to_string(),
+            "examples/research-aggregated.toml".into(),
+            "--waivers".into(),
+            fifo.display().to_string(),
+        ],
+        vec!["rules".to_string(), "lint".into(), rules.display().to_string()],
+    ] {
+        let out = dealrisk().args(&args).timeout(timeout).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("not a regular file"), "{args:?}: {stderr}");
+    }
+}

@@ -196,7 +196,7 @@ fn read_folder(dir: &Path) -> Result<Vec<(String, PathBuf, String)>> {
     paths
         .into_iter()
         .map(|path| {
-            let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            let text = crate::input::read_text(&path, "case file")?;
             Ok((stem(&path), path, text))
         })
         .collect()

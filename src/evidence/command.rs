@@ -7,7 +7,7 @@ use crate::cli::{ScanArgs, TextOrJson};
 use crate::deal::{Dataset, Deal};
 use crate::diagnostic::{nearest, parse_toml};
 use crate::pack::RulePack;
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Result, bail};
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -43,8 +43,7 @@ pub fn run(args: &ScanArgs) -> Result<String> {
         .deal
         .as_ref()
         .map(|path| -> Result<(PathBuf, Deal)> {
-            let source =
-                std::fs::read_to_string(path).with_context(|| format!("cannot read deal file {}", path.display()))?;
+            let source = crate::input::read_text(path, "deal file")?;
             Ok((path.clone(), parse_toml(path, &source)?))
         })
         .transpose()?;

@@ -75,8 +75,7 @@ impl Lexicon {
     /// A plain keyword list (one per line, `#` comments; a `# --- name` line starts the group
     /// `name`), matched as case-insensitive substrings: the benchmark's list, or a client's.
     pub fn from_keyword_file(path: &std::path::Path) -> Result<Lexicon> {
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("cannot read keyword list {}", path.display()))?;
+        let text = crate::input::read_text(path, "keyword list")?;
         let mut categories: Vec<String> = Vec::new();
         let mut patterns = Vec::new();
         let mut meta = Vec::new();

@@ -63,8 +63,7 @@ impl RulePack {
         }
         for (layer, dir) in extra.iter().enumerate() {
             for file in toml_files(dir)? {
-                let text = std::fs::read_to_string(&file)
-                    .with_context(|| format!("cannot read rule file {}", file.display()))?;
+                let text = crate::input::read_text(&file, "rule file")?;
                 builder.add(layer + 1, file.display().to_string(), text)?;
             }
         }
@@ -176,10 +175,10 @@ fn toml_files(dir: &Path) -> Result<Vec<PathBuf>> {
     while let Some(d) = pending.pop() {
         let entries = std::fs::read_dir(&d).with_context(|| format!("cannot read rule pack {}", d.display()))?;
         for entry in entries {
-            let path = entry
-                .with_context(|| format!("cannot read rule pack {}", d.display()))?
-                .path();
-            if path.is_dir() {
+            let entry = entry.with_context(|| format!("cannot read rule pack {}", d.display()))?;
+            let path = entry.path();
+            // A symlinked folder is not followed: a link to a parent would never end the walk.
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
                 if !is_tests_dir(&path) {
                     pending.push(path);
                 }
