@@ -101,7 +101,7 @@ pub fn warn(message: std::fmt::Arguments) {
 
 /// Characters that a terminal acts on rather than shows: C0 and C1 controls, and the Unicode
 /// marks that reorder text (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C).
-fn is_unsafe(c: char) -> bool {
+pub fn is_unsafe(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
 }

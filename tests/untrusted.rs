@@ -216,3 +216,40 @@ fn pipes_among_the_inputs_and_symlink_loops_end_in_an_error_not_a_hang() {
         assert!(stderr.contains("not a regular file"), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn hostile_text_in_a_deal_reaches_no_output_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string("examples/research-aggregated.toml").unwrap();
+    let title = text.lines().find(|l| l.starts_with("title = ")).unwrap();
+    let hostile = r#"title = "Diet \u001b]52;c;aGk=\u0007 study \u202e\ufffe\uffff\u0001 end""#;
+    let file = dir.path().join("deal.toml");
+    std::fs::write(&file, text.replacen(title, hostile, 1)).unwrap();
+    let forbidden = |c: char| (c.is_control() && !"\n\t".contains(c)) || "\u{202e}\u{fffe}\u{ffff}".contains(c);
+    for format in ["table", "junit", "github", "markdown", "csv", "worksheet"] {
+        let out = dealrisk()
+            .args([
+                "assess",
+                file.to_str().unwrap(),
+                "--format",
+                format,
+                "--fail-on",
+                "critical",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        if ["table", "markdown"].contains(&format) {
+            assert!(
+                stdout.contains("aGk= study  end"),
+                "{format}: the title is shown, cleaned"
+            );
+        }
+        assert!(
+            !stdout.chars().any(forbidden),
+            "{format}: {:?}",
+            stdout.chars().filter(|&c| forbidden(c)).collect::<String>()
+        );
+    }
+}

@@ -53,7 +53,13 @@ pub fn render(reports: &[Report], pack: &RulePack, threshold: &Threshold) -> Str
 
 /// Escapes a command's message, as the Actions runner's `escapeData` does.
 fn data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    // Other control characters and bidi marks would reach the log raw: dropped. Line breaks
+    // are encoded, as the runner does.
+    let kept: String = text
+        .chars()
+        .filter(|&c| c == '\n' || c == '\r' || !crate::diagnostic::is_unsafe(c))
+        .collect();
+    kept.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 /// Escapes a command's property value, as the runner's `escapeProperty` does.
@@ -71,5 +77,8 @@ mod tests {
         assert_eq!(property("a:b,c"), "a%3Ab%2Cc");
         // A message cannot end the command early or start a new one.
         assert!(!data("x\n::error::y").contains('\n'));
+        assert_eq!(data("a\rb"), "a%0Db");
+        // Nor can it write the clipboard (OSC 52) or reorder the line.
+        assert_eq!(property("t\u{1b}]52;c;aGk=\u{7}\u{202e}x"), "t]52;c;aGk=x");
     }
 }

@@ -12,9 +12,12 @@ pub mod summary;
 pub mod table;
 pub mod worksheet;
 
-/// Removes control characters (terminal escapes) from text taken from a deal file.
+/// Removes from text taken from a deal file what a terminal would act on (control characters,
+/// bidirectional overrides) and what XML 1.0 cannot hold (U+FFFE, U+FFFF); line breaks stay.
 pub fn clean(text: &str) -> String {
-    text.chars().filter(|c| !c.is_control() || *c == '\n').collect()
+    text.chars()
+        .filter(|&c| c == '\n' || !(crate::diagnostic::is_unsafe(c) || c == '\u{fffe}' || c == '\u{ffff}'))
+        .collect()
 }
 
 use crate::report::{DatasetEvidence, Finding, Report, Waived};
