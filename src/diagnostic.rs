@@ -26,6 +26,31 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// The line starts of a text, found once, to locate many offsets in it: a file of thousands
+/// of waivers is then read in time linear in its size, not in the square of it.
+pub struct LineIndex<'a> {
+    source: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(source: &'a str) -> LineIndex<'a> {
+        let starts = std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { source, starts }
+    }
+
+    /// As `line_col`, reading only the offset's own line.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.source.len());
+        let line = self.starts.partition_point(|&start| start <= offset);
+        let start = self.starts[line - 1];
+        let column = self.source.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        (line, column)
+    }
+}
+
 /// Renders one error at a span of a file, with the line quoted and the span underlined.
 pub fn at_span(file: &Path, source: &str, span: Option<Range<usize>>, message: &str) -> String {
     let Some(span) = span else {
@@ -197,6 +222,11 @@ mod tests {
     #[test]
     fn line_and_column_count_characters() {
         assert_eq!(line_col("a = 1\nbé = 2", 10), (2, 4));
+        let source = "a = 1\nbé = 2\n\nc";
+        let index = LineIndex::new(source);
+        for offset in [0, 3, 5, 6, 10, 13, 14, 15, 99] {
+            assert_eq!(index.line_col(offset), line_col(source, offset), "offset {offset}");
+        }
     }
 
     #[test]

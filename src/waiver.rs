@@ -96,6 +96,7 @@ impl Waivers {
         for file in files {
             let source = crate::input::read_text(file, "waiver file")?;
             let parsed: WaiverFile = parse_toml(file, &source)?;
+            let lines = crate::diagnostic::LineIndex::new(&source);
             if parsed.waiver.is_empty() {
                 problems.push(format!(
                     "{}: no `[[waiver]]` entries; a waiver file lists them (see docs/ci.md)",
@@ -133,7 +134,7 @@ impl Waivers {
                     );
                     continue;
                 };
-                let (line, column) = crate::diagnostic::line_col(&source, span.start);
+                let (line, column) = lines.line_col(span.start);
                 list.push(Waiver {
                     rule: e.rule.into_inner(),
                     deal: e.deal,
