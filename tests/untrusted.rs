@@ -253,3 +253,25 @@ fn hostile_text_in_a_deal_reaches_no_output_raw() {
         );
     }
 }
+
+#[test]
+fn a_sample_line_past_the_limit_ends_the_scan_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = dir.path().join("sample.csv");
+    let mut text = String::from("id,description\n1,milk\n2,");
+    text.push_str(&"x".repeat(2 << 20));
+    text.push_str("\n3,bread\n");
+    std::fs::write(&sample, text).unwrap();
+    let out = run(&["scan", sample.to_str().unwrap()]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("sample.csv:3: a line is longer than 1 MiB"),
+        "{}",
+        out.stderr
+    );
+    // No line break at all, header included.
+    std::fs::write(&sample, "x".repeat(2 << 20)).unwrap();
+    let out = run(&["scan", sample.to_str().unwrap()]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("a line is longer than 1 MiB"), "{}", out.stderr);
+}

@@ -316,13 +316,54 @@ impl Acc {
     }
 }
 
+/// Longest line a sample may have, in bytes: far beyond any real record, and a bound on the
+/// memory one line can take, so that a file with no line breaks (or `/dev/zero` behind a
+/// name) cannot grow the scan without limit.
+pub const MAX_LINE_BYTES: u64 = 1 << 20;
+
+/// A reader that fails once a line runs past `MAX_LINE_BYTES`.
+struct LineLimited<R> {
+    inner: R,
+    since_newline: u64,
+}
+
+impl<R> LineLimited<R> {
+    fn new(inner: R) -> Self {
+        LineLimited {
+            inner,
+            since_newline: 0,
+        }
+    }
+}
+
+impl<R: Read> Read for LineLimited<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let read = &buf[..n];
+        self.since_newline = match memchr::memrchr(b'\n', read) {
+            Some(last) => (n - last - 1) as u64,
+            None => self.since_newline + n as u64,
+        };
+        if self.since_newline > MAX_LINE_BYTES {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "a line is longer than {} MiB; a sample has one record per line",
+                    MAX_LINE_BYTES >> 20
+                ),
+            ));
+        }
+        Ok(n)
+    }
+}
+
 /// Reads the header row: its names and the byte offset where the records start.
 pub(super) fn header(path: &Path) -> Result<(Vec<String>, u64)> {
     let file = File::open(path).with_context(|| format!("cannot read sample {}", path.display()))?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(file);
+        .from_reader(LineLimited::new(file));
     let mut record = ByteRecord::new();
     let found = reader
         .read_byte_record(&mut record)
@@ -383,7 +424,14 @@ fn ranges(path: &Path, data_start: u64, len: u64) -> Result<Vec<(u64, u64)>> {
         let guess = data_start + (len - data_start) * i / parts;
         file.seek(SeekFrom::Start(guess))?;
         let mut skipped = Vec::new();
-        file.read_until(b'\n', &mut skipped)?;
+        (&mut file).take(MAX_LINE_BYTES + 1).read_until(b'\n', &mut skipped)?;
+        if skipped.len() as u64 > MAX_LINE_BYTES {
+            bail!(
+                "{}: a line is longer than {} MiB; a sample has one record per line",
+                path.display(),
+                MAX_LINE_BYTES >> 20
+            );
+        }
         let start = guess + skipped.len() as u64;
         if start > *starts.last().unwrap_or(&0) && start < len {
             starts.push(start);
@@ -411,7 +459,7 @@ fn scan_range(
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(1 << 20)
-        .from_reader(file.take(end - start));
+        .from_reader(LineLimited::new(file.take(end - start)));
     let mut acc = Acc::new(lexicon.categories.len(), cols.width, lexicon.shapes.len());
     let mut record = ByteRecord::new();
     let mut key = Vec::new();
@@ -421,6 +469,13 @@ fn scan_range(
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
+            // The file itself failed (a line past the limit, a read error): not a row to skip.
+            Err(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => {
+                let line = lines_of(path, &[(offset, String::new())])?
+                    .first()
+                    .map_or(0, |(line, _)| *line);
+                bail!("{}:{line}: {e}", path.display());
+            }
             Err(e) => {
                 acc.malformed(offset, e.to_string());
                 continue;
