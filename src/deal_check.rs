@@ -117,7 +117,25 @@ pub fn apply(path: &Path, source: &str, deal: &Deal, scenario: &Scenario, pack: 
     Ok(variant)
 }
 
+/// Most datasets, and most scenarios, one deal may list: far beyond any real deal, bounded
+/// because every scenario and every unknown re-assesses the whole deal, datasets and all.
+pub const MAX_DATASETS: usize = 64;
+pub const MAX_SCENARIOS: usize = 64;
+
 fn check(path: &Path, source: &str, deal: &Deal, pack: &RulePack) -> Result<()> {
+    for (field, count, max) in [
+        ("datasets", deal.datasets.len(), MAX_DATASETS),
+        ("scenarios", deal.scenarios.len(), MAX_SCENARIOS),
+    ] {
+        if count > max {
+            let first_extra = format!("{field}[{max}]");
+            let at = match crate::locate::position(source, &first_extra) {
+                Some((line, column)) => format!("{}:{line}:{column} (field `{first_extra}`)", path.display()),
+                None => format!("{} (field `{field}`)", path.display()),
+            };
+            bail!("{at}: a deal may list at most {max} {field}; this one lists {count} (split it into several deals)");
+        }
+    }
     let mut problems = Vec::new();
     let mut known = |value: &Text, field: &str, what: &str, ids: Vec<&str>| {
         let v = value.get_ref();

@@ -275,3 +275,31 @@ fn a_sample_line_past_the_limit_ends_the_scan_with_its_line() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("a line is longer than 1 MiB"), "{}", out.stderr);
 }
+
+#[test]
+fn a_deal_with_too_many_datasets_is_refused_at_the_first_one_too_many() {
+    let text = std::fs::read_to_string("examples/research-aggregated.toml").unwrap();
+    let (start, end) = (text.find("[[datasets]]").unwrap(), text.find("[collection]").unwrap());
+    let datasets: String = (0..100)
+        .map(|i| text[start..end].replacen("id = \"", &format!("id = \"d{i}-"), 1))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("many.toml");
+    std::fs::write(&file, format!("{}{datasets}{}", &text[..start], &text[end..])).unwrap();
+    let line = 1 + format!(
+        "{}{}",
+        &text[..start],
+        &datasets[..datasets.match_indices("[[datasets]]").nth(64).unwrap().0]
+    )
+    .lines()
+    .count();
+    let out = run(&["assess", file.to_str().unwrap()]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains(&format!(
+            "many.toml:{line}:1 (field `datasets[64]`): a deal may list at most 64 datasets; this one lists 100"
+        )),
+        "{}",
+        out.stderr
+    );
+}
