@@ -89,20 +89,20 @@ pub fn at_span(file: &Path, source: &str, span: Option<Range<usize>>, message: &
 const CONTEXT: usize = 60;
 
 /// The part of `line` around character `column` (0-based) that is quoted, with `…` where it
-/// was cut, where its underline starts and how wide it is. Control and bidirectional-override
-/// characters become `�`, one for one, so that the underline stays aligned and nothing in the
-/// file can move a terminal's cursor or reorder what it shows.
+/// was cut, where its underline starts and how wide it is. A tab becomes a space, and other
+/// control and bidirectional-override characters `�`, one for one, so that the underline stays
+/// aligned and nothing in the file can move a terminal's cursor or reorder what it shows.
 fn excerpt(line: &str, column: usize, width: usize) -> (String, usize, usize) {
     let chars: Vec<char> = line.chars().collect();
     let column = column.min(chars.len());
     let start = column.saturating_sub(CONTEXT);
     let end = chars.len().min(column + width.min(CONTEXT) + CONTEXT);
     let mut text: String = if start > 0 { "…".into() } else { String::new() };
-    text.extend(
-        chars[start..end]
-            .iter()
-            .map(|&c| if is_unsafe(c) { '\u{fffd}' } else { c }),
-    );
+    text.extend(chars[start..end].iter().map(|&c| match c {
+        '\t' => ' ',
+        c if is_unsafe(c) => '\u{fffd}',
+        c => c,
+    }));
     if end < chars.len() {
         text.push('…');
     }
@@ -250,6 +250,15 @@ mod tests {
         let at = underline.find('^').unwrap();
         let quoted_at: String = quoted.chars().skip(at).take(4).collect();
         assert_eq!(quoted_at, "junk", "{message}");
+    }
+
+    #[test]
+    fn a_tab_is_quoted_as_a_space_and_the_underline_stays_under_the_error() {
+        let source = "\tconsent = \"opt_in\"";
+        let message = at_span(Path::new("d.toml"), source, Some(11..19), "unknown variant");
+        let lines: Vec<&str> = message.lines().collect();
+        assert_eq!(lines[2], "1 |  consent = \"opt_in\"");
+        assert_eq!(lines[3], "  |            ^^^^^^^^");
     }
 
     #[test]
