@@ -303,3 +303,23 @@ fn a_deal_with_too_many_datasets_is_refused_at_the_first_one_too_many() {
         out.stderr
     );
 }
+
+#[test]
+fn one_enormous_word_is_shown_whole_in_the_table() {
+    // Broken into runs the table's wrapper handles in linear time; nothing is lost.
+    let text = std::fs::read_to_string("examples/research-aggregated.toml").unwrap();
+    let start = text.find("evidence = \"").unwrap() + "evidence = \"".len();
+    let end = start + text[start..].find('"').unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("deal.toml");
+    std::fs::write(
+        &file,
+        format!("{}{}{}", &text[..start], "x".repeat(200_000), &text[end..]),
+    )
+    .unwrap();
+    let out = run(&["assess", file.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // The word comes out as runs of x between the table's borders; no other text has such runs.
+    let shown: usize = out.stdout.split(|c| c != 'x').map(str::len).filter(|&n| n >= 20).sum();
+    assert_eq!(shown, 200_000, "every character is shown");
+}

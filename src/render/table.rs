@@ -3,8 +3,7 @@
 //! every finding and the open questions follow. Fits the terminal, or 100 columns when piped.
 
 use super::{
-    baseline_line, baseline_note, clean, evidence_heading, evidence_rows, reidentification_line, waived_line,
-    waiver_note,
+    baseline_line, baseline_note, evidence_heading, evidence_rows, reidentification_line, waived_line, waiver_note,
 };
 use crate::report::{Finding, Report};
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
@@ -61,6 +60,31 @@ pub(crate) fn terminal_width() -> u16 {
     } else {
         PIPED_WIDTH
     }
+}
+
+/// Longest run of characters without a space handed to the table's wrapper: comfy-table wraps
+/// a long word in time that grows with the square of its length (one 200,000-character word
+/// in a deal took minutes), so longer runs are broken here first. No real word, path or
+/// quoted value comes near it; at this length the wrapper's cost is a few milliseconds.
+const LONGEST_WORD: usize = 500;
+
+/// Deal text for a cell or a line: neutralised (`super::clean`), long words broken.
+fn clean(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = 0;
+    for c in super::clean(text).chars() {
+        if c.is_whitespace() {
+            run = 0;
+        } else {
+            if run == LONGEST_WORD {
+                out.push('\n');
+                run = 0;
+            }
+            run += 1;
+        }
+        out.push(c);
+    }
+    out
 }
 
 pub(crate) fn table(header: &[&str], width: u16) -> Table {
