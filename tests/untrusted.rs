@@ -50,6 +50,16 @@ fn evidence_outside_the_deals_folder_is_refused_without_reading_it() {
             out.stderr
         );
     }
+    // `scan --deal` locates it the same way.
+    let file = deal_naming(&deals, "/etc/passwd");
+    let scanned = run(&["scan", "--deal", &file]);
+    assert_eq!(scanned.code, 2);
+    let at = format!("deal.toml:{}:1 (field `datasets[0].evidence.sample`)", sample_line());
+    assert!(
+        scanned.stderr.contains(&at) && scanned.stderr.contains("leads outside"),
+        "{}",
+        scanned.stderr
+    );
     // Widened on purpose, the file is read (and found to be no sample of baskets).
     let file = deal_naming(&deals, "../secret.csv");
     let allowed = run(&["assess", &file, "--allow-path", root.path().to_str().unwrap(), "-q"]);

@@ -42,19 +42,20 @@ pub fn run(args: &ScanArgs) -> Result<String> {
     let deal = args
         .deal
         .as_ref()
-        .map(|path| -> Result<(PathBuf, Deal)> {
+        .map(|path| -> Result<(PathBuf, Deal, String)> {
             let source = crate::input::read_text(path, "deal file")?;
-            Ok((path.clone(), parse_toml(path, &source)?))
+            let deal = parse_toml(path, &source)?;
+            Ok((path.clone(), deal, source))
         })
         .transpose()?;
     let dataset: Option<&Dataset> = match &deal {
         None => None,
-        Some((path, deal)) => Some(pick(path, deal, args.dataset.as_deref())?),
+        Some((path, deal, _)) => Some(pick(path, deal, args.dataset.as_deref())?),
     };
     let spec = dataset.and_then(|d| d.evidence.clone()).unwrap_or_default();
     let base = deal
         .as_ref()
-        .and_then(|(p, _)| p.parent().map(|p| p.to_path_buf()))
+        .and_then(|(p, _, _)| p.parent().map(|p| p.to_path_buf()))
         .unwrap_or_default();
     // Paths typed on the command line are the user's; those a deal file names are checked.
     let from_deal = |field: &str, written: &Option<String>| -> Result<Option<PathBuf>> {
@@ -62,8 +63,19 @@ pub fn run(args: &ScanArgs) -> Result<String> {
             .as_ref()
             .map(|w| {
                 super::paths::confine(&base, w, &args.allow_path).map_err(|why| {
-                    let deal = deal.as_ref().map_or(String::new(), |(p, _)| p.display().to_string());
-                    anyhow::anyhow!("{deal} (field `evidence.{field}`): {why}")
+                    // Located as `assess` locates it: the deal file's line and column.
+                    let at = deal
+                        .as_ref()
+                        .zip(dataset)
+                        .map_or(String::new(), |((p, d, source), dataset)| {
+                            let index = d.datasets.iter().position(|x| x.id == dataset.id).unwrap_or(0);
+                            let path = format!("datasets[{index}].evidence.{field}");
+                            match crate::locate::position(source, &path) {
+                                Some((line, column)) => format!("{}:{line}:{column} (field `{path}`)", p.display()),
+                                None => format!("{} (field `{path}`)", p.display()),
+                            }
+                        });
+                    anyhow::anyhow!("{at}: {why}")
                 })
             })
             .transpose()
@@ -117,7 +129,7 @@ pub fn run(args: &ScanArgs) -> Result<String> {
         dictionary: dictionary.as_deref(),
     };
     let observed = observe(sources, &roles, &settings)?;
-    let declared = dataset.zip(deal.as_ref()).map(|(d, (path, _))| Declared {
+    let declared = dataset.zip(deal.as_ref()).map(|(d, (path, _, _))| Declared {
         deal: path.display().to_string(),
         dataset: d.id.clone(),
         categories: d.categories.iter().map(|c| c.get_ref().clone()).collect(),
