@@ -17,12 +17,15 @@ pub fn read_text(path: &Path, what: &str) -> Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("cannot read {what} {}", path.display()))
 }
 
-/// Refuses what is not a regular file before it is opened. What cannot be looked at is left to
-/// the read, which reports it.
+/// Whether `path` exists and is not a regular file (a folder, a device, a pipe). What cannot
+/// be looked at is left to the read, which reports it.
+pub fn exists_not_regular(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|meta| !meta.is_file())
+}
+
+/// Refuses what is not a regular file before it is opened.
 pub fn regular(path: &Path, what: &str) -> Result<()> {
-    if let Ok(meta) = std::fs::metadata(path)
-        && !meta.is_file()
-    {
+    if exists_not_regular(path) {
         bail!(
             "cannot read {what} {}: not a regular file (a folder, a device or a pipe)",
             path.display()

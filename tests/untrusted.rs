@@ -95,6 +95,7 @@ fn a_pipe_or_a_symlink_out_is_refused_before_it_is_opened() {
         .output()
         .unwrap();
     assert_eq!(scan.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&scan.stderr).contains("fifo.csv: not a regular file"));
 }
 
 #[test]

@@ -93,7 +93,7 @@ pub fn run(args: &ScanArgs) -> Result<String> {
         None => from_deal("results", &spec.results)?,
     };
     for path in [&sample, &dictionary, &results].into_iter().flatten() {
-        super::paths::regular_file(path, &path.display().to_string()).map_err(|why| anyhow::anyhow!(why))?;
+        crate::input::regular(path, "scan input")?;
     }
     if sample.is_none() && dictionary.is_none() && results.is_none() && args.source.is_none() {
         bail!(

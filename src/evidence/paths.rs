@@ -31,20 +31,14 @@ pub fn confine(base: &Path, written: &str, allowed: &[PathBuf]) -> Result<PathBu
             written.escape_debug()
         ));
     }
-    regular_file(&path, written)?;
-    Ok(path)
-}
-
-/// Refuses anything but a regular file (a FIFO would block, a device never end), before it is
-/// opened. A path that cannot be looked at is left to the reader to report.
-pub fn regular_file(path: &Path, shown: &str) -> Result<(), String> {
-    match std::fs::metadata(path) {
-        Ok(meta) if !meta.is_file() => Err(format!(
+    // A FIFO would block the scan, a device never end it.
+    if crate::input::exists_not_regular(&path) {
+        return Err(format!(
             "`{}` is not a regular file (a folder, a device or a pipe): dealrisk reads only files",
-            shown.escape_debug()
-        )),
-        _ => Ok(()),
+            written.escape_debug()
+        ));
     }
+    Ok(path)
 }
 
 #[cfg(test)]
