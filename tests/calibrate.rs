@@ -39,6 +39,10 @@ fn the_library_separates_what_ended_badly_from_what_did_not() {
     let held = c["held_out"]["cases"].as_u64().unwrap();
     assert_eq!(held + c["cross_validated"]["cases"].as_u64().unwrap(), cases);
     assert!(held * 4 > cases && held * 2 < cases, "{held} of {cases}");
+    // What separating the outcomes alone earns of the four-level Spearman: more than nothing,
+    // well short of 1, since it leaves each side unordered.
+    let alone = shipped["spearman_of_separation"].as_f64().unwrap();
+    assert!(alone > 0.5 && alone < 0.9, "{alone}");
 }
 
 #[test]
@@ -80,6 +84,7 @@ fn the_text_report_prints_the_figures_and_min_auc_gates() {
         "Reliability",
         "Most misranked",
         "the third of the library never used for",
+        "Spearman from separation alone: 0.",
     ] {
         assert!(out.stdout.contains(part), "no {part:?}");
     }

@@ -35,6 +35,26 @@ pub fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
     pearson(&ranks(x), &ranks(y))
 }
 
+/// The Spearman correlation with `y` that a score reaches, on average, when it puts every case
+/// that ended badly above every case that did not and orders each side at random: what
+/// separating the outcomes alone is worth, before any ordering within a side (severe above bad,
+/// acceptable above good). Exact, not simulated: every random order has untied ranks of the same
+/// spread, and on average each case sits at the middle rank of its side.
+pub fn spearman_of_separation(bad: &[bool], y: &[f64]) -> Option<f64> {
+    let n = bad.len();
+    if n < 2 || n != y.len() || bad.iter().all(|b| *b) || !bad.iter().any(|b| *b) {
+        return None;
+    }
+    let side: Vec<f64> = bad.iter().map(|b| f64::from(u8::from(*b))).collect();
+    let (mid, ry) = (ranks(&side), ranks(y));
+    let mean = (n as f64 + 1.0) / 2.0;
+    let sxy: f64 = mid.iter().zip(&ry).map(|(a, b)| (a - mean) * (b - mean)).sum();
+    let syy: f64 = ry.iter().map(|b| (b - mean) * (b - mean)).sum();
+    // The spread of n untied ranks: the sum of (i - mean)^2 over 1..=n.
+    let sxx = n as f64 * ((n * n) as f64 - 1.0) / 12.0;
+    (syy > 0.0).then(|| sxy / (sxx * syy).sqrt())
+}
+
 fn ranks(values: &[f64]) -> Vec<f64> {
     let mut order: Vec<usize> = (0..values.len()).collect();
     order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
@@ -133,6 +153,26 @@ mod tests {
         assert_eq!(spearman(&x, &[4.0, 3.0, 2.0, 1.0]), Some(-1.0));
         assert_eq!(ranks(&[5.0, 1.0, 5.0]), vec![2.5, 1.0, 2.5]);
         assert_eq!(spearman(&x, &[1.0, 1.0, 1.0, 1.0]), None);
+    }
+
+    // Two bad and two good cases, labels 3, 2 | 1, 0: of the four orders that keep the sides
+    // apart, two are perfect (1.0), two swap one pair (0.8), one swaps both (0.6): the average of
+    // all four (1.0, 0.8, 0.8, 0.6) is 0.8.
+    #[test]
+    fn separation_alone_is_the_average_over_orders_within_sides() {
+        let y = [3.0, 2.0, 1.0, 0.0];
+        let bad = [true, true, false, false];
+        let got = spearman_of_separation(&bad, &y).unwrap();
+        assert!((got - 0.8).abs() < 1e-12, "{got}");
+        let orders = [
+            [4.0, 3.0, 2.0, 1.0],
+            [3.0, 4.0, 2.0, 1.0],
+            [4.0, 3.0, 1.0, 2.0],
+            [3.0, 4.0, 1.0, 2.0],
+        ];
+        let mean = orders.iter().map(|o| spearman(o, &y).unwrap()).sum::<f64>() / 4.0;
+        assert!((got - mean).abs() < 1e-12, "{got} vs {mean}");
+        assert_eq!(spearman_of_separation(&[true, true], &[1.0, 2.0]), None);
     }
 
     // Cases ending badly half the time at index 1, more above, fewer below: the fit puts the

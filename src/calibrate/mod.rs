@@ -50,6 +50,9 @@ pub struct Figures {
     pub auc: Option<f64>,
     /// Rank correlation of the score with the label (good 0, acceptable 1, bad 2, severe 3).
     pub spearman: Option<f64>,
+    /// The Spearman a score would reach, on average, that separated the outcomes perfectly and
+    /// ordered each side at random: the part of the Spearman that separation alone can earn.
+    pub spearman_of_separation: Option<f64>,
     /// Share of cases at exactly 100.
     pub at_100: f64,
     /// Severe cases below high, and good cases above medium.
@@ -213,6 +216,7 @@ fn figures(cases: &[Case], rows: &[usize], scores: &[u32], scoring: &Scoring) ->
         ended_badly: bad.iter().filter(|b| **b).count(),
         auc: metrics::auc(&score, &bad),
         spearman: metrics::spearman(&score, &rank),
+        spearman_of_separation: metrics::spearman_of_separation(&bad, &rank),
         at_100: if rows.is_empty() {
             0.0
         } else {

@@ -69,7 +69,14 @@ pub fn render(c: &Calibrated) -> String {
         out,
         "as shipped: every case, with the pack's curve\n\
          cross-validated: the fitting cases, each scored by a curve fitted without it\n\
-         held out: the third of the library never used for fitting, scored by the curve fitted on the rest\n"
+         held out: the third of the library never used for fitting, scored by the curve fitted on the rest"
+    );
+    let _ = writeln!(
+        out,
+        "Spearman from separation alone: {} on all cases: what a score would reach that put every case\n\
+         that ended badly above every other, each side in random order; the rest of a Spearman comes\n\
+         from ordering severe above bad and acceptable above good\n",
+        number(s.spearman_of_separation)
     );
 
     let _ = writeln!(out, "Bands by outcome (as shipped)\n{}\n", bands(s, width));
