@@ -55,10 +55,7 @@ impl RulePack {
     /// one with the same id.
     pub fn load(extra: &[PathBuf]) -> Result<RulePack> {
         let mut builder = Builder::default();
-        let mut embedded = Vec::new();
-        collect_embedded(&DEFAULT_PACK, &mut embedded);
-        embedded.sort_by(|a, b| a.0.cmp(&b.0));
-        for (name, text) in embedded {
+        for (name, text) in Self::default_sources() {
             builder.add(0, format!("rules/{name}"), text)?;
         }
         for (layer, dir) in extra.iter().enumerate() {
@@ -68,6 +65,24 @@ impl RulePack {
             }
         }
         builder.finish()
+    }
+
+    /// A pack from rule files already in memory, as (name, text), read as one pack without the
+    /// default one: a pack checked without touching the disk (the fuzz targets use it).
+    pub fn from_sources(files: Vec<(String, String)>) -> Result<RulePack> {
+        let mut builder = Builder::default();
+        for (name, text) in files {
+            builder.add(0, name, text)?;
+        }
+        builder.finish()
+    }
+
+    /// The default pack's rule files, as (name, text), sorted by name.
+    pub fn default_sources() -> Vec<(String, String)> {
+        let mut files = Vec::new();
+        collect_embedded(&DEFAULT_PACK, &mut files);
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        files
     }
 
     /// The signals of the categories, compiled for scanning data.

@@ -1,0 +1,49 @@
+//! A deal file assessed end to end (samples it names in `samples/` are scanned) and rendered in
+//! every format: terminal formats must carry no control text, JSON and SARIF must parse, XML must
+//! hold only characters XML allows.
+#![no_main]
+
+use dealrisk::batch::Threshold;
+use dealrisk::deal_check::{EvidenceMode, load};
+use dealrisk::render;
+use dealrisk::whatif::{WhatIf, report};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|bytes: &[u8]| {
+    let pack = dealrisk_fuzz::pack();
+    let path = dealrisk_fuzz::write("deal.toml", bytes);
+    let mode = EvidenceMode {
+        scan: true,
+        strict: false,
+        allowed: &[],
+    };
+    let Ok(loaded) = load(&path, pack, mode) else {
+        return;
+    };
+    // Full what-if only for small deals: it re-assesses the deal once per mitigation and answer.
+    let what_if = if bytes.len() < 2048 { WhatIf::Full } else { WhatIf::ScenariosOnly };
+    let Ok(r) = report("deal.toml", &loaded, pack, None, what_if) else {
+        return;
+    };
+    let reports = [r];
+    let threshold = Threshold {
+        fail_on: Some("high".to_string()),
+        max_score: None,
+        scenarios: true,
+    };
+    for (format, text) in [
+        ("table", render::table::render(&reports)),
+        ("summary", render::summary::render(&reports)),
+        ("markdown", render::markdown::render(&reports)),
+        ("github", render::github::render(&reports, pack, &threshold)),
+        ("worksheet", render::worksheet::render(&reports, pack)),
+    ] {
+        dealrisk_fuzz::assert_terminal_safe(format, &text);
+    }
+    dealrisk_fuzz::assert_json("json", &render::json::render(&reports, &pack.files).expect("JSON renders"));
+    dealrisk_fuzz::assert_json("sarif", &render::sarif::render(&reports, pack, &threshold).expect("SARIF renders"));
+    dealrisk_fuzz::assert_xml_chars("junit", &render::junit::render(&reports, pack, &threshold));
+    dealrisk_fuzz::assert_xml_chars("html", &render::html::render(&reports));
+    let _ = render::csv::render(&reports).expect("CSV renders");
+    let _ = threshold.decision(&reports, pack);
+});
