@@ -1,14 +1,14 @@
 //! Assessing one deal: facts are derived, every rule is evaluated, declared mitigations
 //! lower the findings they target, and the findings are scored into a report.
 
-use crate::condition::Scope;
+use crate::condition::{Owner, Scope};
 use crate::deal::Deal;
 use crate::facts::{self, Derived, InEffect};
 use crate::pack::{LevelSpec, RulePack};
 use crate::paths::{self, Cited};
 use crate::report::*;
 use crate::score::{self, Risk};
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 use serde_json::Value;
 
 /// A finding before mitigations and scoring.
@@ -55,6 +55,10 @@ pub fn assess_resolved(
 }
 
 pub fn assess_with(file: &str, deal: &Deal, pack: &RulePack, detail: Detail) -> Result<Report> {
+    assess_unlocated(file, deal, pack, detail).map_err(|e| pack.locate(e, file))
+}
+
+fn assess_unlocated(file: &str, deal: &Deal, pack: &RulePack, detail: Detail) -> Result<Report> {
     let deal_json = serde_json::to_value(deal)?;
     let derived = facts::derive(deal, &deal_json, pack)?;
     let mut raw = category_findings(&derived, pack);
@@ -271,25 +275,27 @@ fn rule_findings(deal_json: &Value, derived: &Derived, pack: &RulePack, detail: 
         .with("mitigations", &derived.facts.mitigations)?;
     let mut out = Vec::new();
     for rule in pack.rules.values() {
-        let owner = format!("rule {}", rule.id);
-        if !scope.condition(&rule.when, &owner)? {
+        let owner = Owner::new("rule", &rule.id);
+        if !scope.condition(&rule.when, owner)? {
             continue;
         }
         let level = |spec: &LevelSpec| -> Result<u8> {
             match spec {
                 LevelSpec::Fixed(n) => Ok(*n),
                 LevelSpec::Computed(expr) => {
-                    let n = scope.integer(expr, &owner)?;
-                    u8::try_from(n)
-                        .ok()
-                        .filter(|n| (1..=4).contains(n))
-                        .ok_or_else(|| anyhow!("{owner}: `{}` gave {n}, expected a level from 1 to 4", expr.as_str()))
+                    let n = scope.integer(expr, owner)?;
+                    u8::try_from(n).ok().filter(|n| (1..=4).contains(n)).ok_or_else(|| {
+                        owner.error(
+                            expr,
+                            format!("`{}` gave {n}, expected a level from 1 to 4", expr.as_str()),
+                        )
+                    })
                 }
             }
         };
         let message = match &rule.message {
             _ if detail == Detail::Scores => String::new(),
-            Some(expr) => scope.text(expr, &owner)?,
+            Some(expr) => scope.text(expr, owner)?,
             None => rule.title.clone(),
         };
         out.push(Raw {

@@ -368,19 +368,7 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
         Command::Assess(args) => assess(args),
         Command::Init(args) => Ok(crate::init::init(args.template, &args.file)?.into()),
         Command::Rules(RulesCommand::List { rules }) => Ok(crate::explain::list(&RulePack::load(rules)?).into()),
-        Command::Rules(RulesCommand::Lint { dir }) => {
-            let pack = RulePack::load(dir.as_slice())?;
-            Ok(format!(
-                "ok: {} rule file(s), {} rules, {} categories, {} inferences, {} purposes, {} mitigations\n",
-                pack.files.len(),
-                pack.rules.len(),
-                pack.categories.len(),
-                pack.inferences.len(),
-                pack.purposes.len(),
-                pack.mitigations.len()
-            )
-            .into())
-        }
+        Command::Rules(RulesCommand::Lint { dir }) => Ok(crate::lint::lint(dir.as_slice())?.into()),
         Command::Rules(RulesCommand::Test { dir, min_coverage }) => {
             let pack = RulePack::load(dir.as_slice())?;
             let outcome = crate::rules_test::run(dir.as_deref(), &pack)?;

@@ -28,14 +28,7 @@ pub struct EvidenceMode<'a> {
 
 /// Reads and checks a deal file, scanning the samples its datasets name as `evidence` says.
 pub fn load(path: &Path, pack: &RulePack, evidence: EvidenceMode) -> Result<Loaded> {
-    let bytes = crate::input::read(path, "deal file")?;
-    let source = String::from_utf8(bytes).map_err(|e| {
-        let (line, column) = crate::diagnostic::line_col(
-            &String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]),
-            usize::MAX,
-        );
-        anyhow::anyhow!("{}:{line}:{column}: the deal file is not valid UTF-8", path.display())
-    })?;
+    let source = crate::input::read_text(path, "deal file")?;
     load_source(path, source, pack, evidence)
 }
 
@@ -121,19 +114,53 @@ pub fn apply(path: &Path, source: &str, deal: &Deal, scenario: &Scenario, pack: 
 /// because every scenario and every unknown re-assesses the whole deal, datasets and all.
 pub const MAX_DATASETS: usize = 64;
 pub const MAX_SCENARIOS: usize = 64;
+/// Most entries of any other list in a deal (categories, purposes, jurisdictions,
+/// mitigations...): the bound the rule pack's cost check assumes of every list a rule reads.
+pub const MAX_LIST: usize = 64;
+
+/// Every list below the top level of a deal, by path (`datasets[0].categories`), with its
+/// length and `MAX_LIST`.
+fn longest_lists(value: &serde_json::Value, path: String, out: &mut Vec<(String, usize, usize)>) {
+    match value {
+        serde_json::Value::Array(items) => {
+            if !path.is_empty() && !out.iter().any(|(p, _, _)| *p == path) {
+                out.push((path.clone(), items.len(), MAX_LIST));
+            }
+            for (i, item) in items.iter().enumerate().take(MAX_DATASETS.max(MAX_LIST)) {
+                longest_lists(item, format!("{path}[{i}]"), out);
+            }
+        }
+        serde_json::Value::Object(fields) => {
+            for (key, child) in fields {
+                let child_path = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                longest_lists(child, child_path, out);
+            }
+        }
+        _ => {}
+    }
+}
 
 fn check(path: &Path, source: &str, deal: &Deal, pack: &RulePack) -> Result<()> {
-    for (field, count, max) in [
-        ("datasets", deal.datasets.len(), MAX_DATASETS),
-        ("scenarios", deal.scenarios.len(), MAX_SCENARIOS),
-    ] {
+    let mut lists = vec![
+        ("datasets".to_string(), deal.datasets.len(), MAX_DATASETS),
+        ("scenarios".to_string(), deal.scenarios.len(), MAX_SCENARIOS),
+    ];
+    if let Ok(json) = serde_json::to_value(deal) {
+        longest_lists(&json, String::new(), &mut lists);
+    }
+    for (field, count, max) in lists {
         if count > max {
             let first_extra = format!("{field}[{max}]");
             let at = match crate::locate::position(source, &first_extra) {
                 Some((line, column)) => format!("{}:{line}:{column} (field `{first_extra}`)", path.display()),
                 None => format!("{} (field `{field}`)", path.display()),
             };
-            bail!("{at}: a deal may list at most {max} {field}; this one lists {count} (split it into several deals)");
+            let what = field.rsplit('.').next().unwrap_or(&field);
+            bail!("{at}: a deal may list at most {max} {what}; this one lists {count} (split it into several deals)");
         }
     }
     let mut problems = Vec::new();

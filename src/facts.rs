@@ -3,7 +3,7 @@
 //! drifts from the purposes of collection, which consent the use needs. Rules read them as
 //! `facts` in their conditions; reports show how each was reached.
 
-use crate::condition::Scope;
+use crate::condition::{Owner, Scope};
 use crate::deal::Deal;
 use crate::pack::RulePack;
 use crate::paths::{Cited, cite};
@@ -236,7 +236,7 @@ fn predicates(deal_cel: &cel::Value, facts: &Facts, pack: &RulePack) -> Result<B
         .with("mitigations", &facts.mitigations)?;
     pack.predicates
         .values()
-        .map(|p| Ok((p.id.clone(), scope.condition(&p.when, &format!("predicate {}", p.id))?)))
+        .map(|p| Ok((p.id.clone(), scope.condition(&p.when, Owner::new("predicate", &p.id))?)))
         .collect()
 }
 
@@ -268,7 +268,7 @@ fn mitigations_in_effect(
     let scope = Scope::new().with_value("deal", deal_cel.clone());
     for m in pack.mitigations.values() {
         let Some(when) = &m.implied_by else { continue };
-        if !scope.condition(when, &format!("mitigation {}", m.id))? {
+        if !scope.condition(when, Owner::new("mitigation", &m.id))? {
             continue;
         }
         let implied_by = m.because.iter().flat_map(|p| cite(deal_json, p)).collect();
@@ -353,7 +353,7 @@ fn sensitive_presence(deal: &Deal, deal_json: &Value, deal_cel: &cel::Value, pac
                     continue;
                 }
                 let holds = match &inference.when {
-                    Some(when) => scope.condition(when, &format!("inference {}", inference.id))?,
+                    Some(when) => scope.condition(when, Owner::new("inference", &inference.id))?,
                     None => true,
                 };
                 if holds {
@@ -416,7 +416,7 @@ fn purpose_drift(
             .with("recipient_expected", &recipient_expected)?;
         let mut modifiers = Vec::new();
         for m in pack.drift_modifiers.values() {
-            if scope.condition(&m.when, &format!("drift modifier {}", m.id))? {
+            if scope.condition(&m.when, Owner::new("drift_modifier", &m.id))? {
                 modifiers.push(DriftStep {
                     id: m.id.clone(),
                     title: m.title.clone(),

@@ -18,6 +18,7 @@ pub mod explain;
 pub mod facts;
 pub mod init;
 pub mod input;
+pub mod lint;
 pub mod locate;
 pub mod output;
 pub mod overlay;

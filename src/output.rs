@@ -38,7 +38,15 @@ pub fn write_atomically(output: &Path, text: &str) -> Result<()> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    // Renaming over `/dev/null` or a link to a device would replace it with a report.
+    // A link is neither followed (one committed in a pull request could aim the report at
+    // any file the runner may write) nor silently replaced by the report.
+    if std::fs::symlink_metadata(output).is_ok_and(|m| m.file_type().is_symlink()) {
+        bail!(
+            "refusing to write the report to {}: it is a symbolic link; name the file itself, or remove the link",
+            output.display()
+        );
+    }
+    // Renaming over `/dev/null` would replace the device with a report.
     let existing = std::fs::metadata(output).ok();
     if existing.as_ref().is_some_and(|m| !m.is_file()) {
         bail!(

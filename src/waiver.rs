@@ -16,6 +16,10 @@ use toml::Spanned;
 /// Days before expiry from which a waiver is reported as about to expire.
 pub const EXPIRY_NOTICE_DAYS: i64 = 30;
 
+/// Most waivers read, over all waiver files: far beyond any team's exceptions, bounded so that
+/// a waiver file from a pull request cannot make every report slow.
+pub const MAX_WAIVERS: usize = 10_000;
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct WaiverFile {
@@ -104,6 +108,16 @@ impl Waivers {
                 ));
             }
             for entry in parsed.waiver {
+                if list.len() + problems.len() >= MAX_WAIVERS {
+                    bail!(at_span(
+                        file,
+                        &source,
+                        Some(entry.span()),
+                        &format!(
+                            "more than {MAX_WAIVERS} waivers; a waiver is for an exception, not a rule (change the pack instead)"
+                        )
+                    ));
+                }
                 let span = entry.span();
                 let e = entry.into_inner();
                 let mut problem = |span, message: String| problems.push(at_span(file, &source, Some(span), &message));

@@ -3,6 +3,7 @@
 //! Nothing here is estimated: every figure is a full assessment of a changed deal.
 
 use crate::assess::{Detail, assess_resolved, assess_with};
+use crate::condition::Owner;
 use crate::deal::{Deal, DeclaredMitigation};
 use crate::deal_check::Loaded;
 use crate::diagnostic::nearest;
@@ -159,7 +160,9 @@ fn missing<'p>(deal: &Deal, report: &Report, pack: &'p RulePack) -> Result<Vec<&
     let mut out = Vec::new();
     for m in pack.mitigations.values().filter(|m| !in_effect.contains(m.id.as_str())) {
         let applies = match &m.applies_when {
-            Some(when) => scope.condition(when, &format!("mitigation {}", m.id))?,
+            Some(when) => scope
+                .condition(when, Owner::new("mitigation", &m.id))
+                .map_err(|e| pack.locate(e, "the deal"))?,
             None => true,
         };
         if applies {

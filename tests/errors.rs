@@ -201,11 +201,23 @@ fn a_rule_with_an_unknown_area_gets_a_suggestion() {
 }
 
 #[test]
-fn a_rule_that_fails_on_a_deal_names_the_rule() {
+fn a_rule_that_fails_on_a_deal_is_located_in_its_file() {
+    // The reference deal has one dataset.
+    let pack = pack_with(&RULE.replace("WHEN", "1 / (size(deal.datasets) - 1) == 1"));
+    let err = fails(&[REFERENCE, "--rules", &pack.path().display().to_string()]);
+    assert!(
+        err.contains("client.toml:10:8 (field `rule[0].when`): rule CLIENT-1: evaluating `1 / (size(deal.datasets) - 1) == 1` failed: Division by zero"),
+        "{err}"
+    );
+    assert!(err.contains("(assessing examples/shopsense-ifa.toml)"), "{err}");
+}
+
+#[test]
+fn a_rule_that_reads_a_field_the_deal_lacks_is_refused_before_any_deal() {
     let pack = pack_with(&RULE.replace("WHEN", "deal.no_such_field == 1"));
     let err = fails(&[REFERENCE, "--rules", &pack.path().display().to_string()]);
     assert!(
-        err.contains("rule CLIENT-1: evaluating `deal.no_such_field == 1` failed"),
+        err.contains("client.toml:10:13 (field `rule[0].when`): rule `CLIENT-1`: the deal has no field `no_such_field`, so evaluating this fails on every deal"),
         "{err}"
     );
 }

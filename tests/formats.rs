@@ -185,15 +185,30 @@ fn output_goes_only_to_regular_files_with_the_usual_mode() {
             .output()
             .unwrap()
     };
-    // A device, or a link to one, is never replaced by a report.
-    let link = dir.path().join("null-link");
-    std::os::unix::fs::symlink("/dev/null", &link).unwrap();
-    for target in [std::path::Path::new("/dev/null"), link.as_path()] {
-        let out = assess_to(target);
+    // A device is never replaced by a report, and a link is neither followed nor replaced.
+    let out = assess_to(std::path::Path::new("/dev/null"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("it is not a regular file"));
+    let secret = dir.path().join("authorized_keys");
+    std::fs::write(&secret, "ssh-ed25519 AAAA\n").unwrap();
+    for (name, to) in [
+        ("null-link", std::path::Path::new("/dev/null")),
+        ("file-link", secret.as_path()),
+    ] {
+        let link = dir.path().join(name);
+        std::os::unix::fs::symlink(to, &link).unwrap();
+        let out = assess_to(&link);
         assert_eq!(out.status.code(), Some(2));
-        assert!(String::from_utf8_lossy(&out.stderr).contains("it is not a regular file"));
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(&format!(
+                "{name}: it is a symbolic link; name the file itself, or remove the link"
+            )),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
     }
-    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert_eq!(std::fs::read_to_string(&secret).unwrap(), "ssh-ed25519 AAAA\n");
     // A report written over an old one keeps the old one's mode, not a private 0600.
     let report = dir.path().join("report.txt");
     std::fs::write(&report, "old").unwrap();

@@ -129,6 +129,98 @@ references = ["client policy"]
     );
 }
 
+/// A pack of one rule whose `when` and `likelihood` are given, written into a new folder.
+fn pack_with_rule(when: &str, likelihood: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("client.toml"),
+        format!(
+            r#"# A client's own rule.
+[[rule]]
+id = "XX-CLIENT"
+name = "client-rule"
+title = "A client's rule"
+fires_when = "As its condition says."
+area = "security-provenance"
+problem = "insecurity"
+severity = 3
+likelihood = {likelihood}
+when = {when}
+because = ["transfer.mode"]
+recommendation = "None."
+rationale = "A client's rule."
+references = ["client policy"]
+"#
+        ),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn an_expression_that_cannot_evaluate_is_located_in_its_rule_file_by_assess_and_lint() {
+    // Compiles, reads real fields, and fails on every deal whose transfer is a full copy.
+    let pack = pack_with_rule("\"deal.transfer.mode == 'full-copy'\"", "\"size(deal.deal.id) / 0\"");
+    let rules = pack.path().to_str().unwrap();
+    let at = format!(
+        "{}:10:14 (field `rule[0].likelihood`): rule XX-CLIENT: evaluating `size(deal.deal.id) / 0` failed: Division by zero",
+        pack.path().join("client.toml").display()
+    );
+
+    let out = run(&["assess", "examples/social-harvest.toml", "--rules", rules]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains(&at), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("(assessing examples/social-harvest.toml)"),
+        "{}",
+        out.stderr
+    );
+
+    let out = run(&["rules", "lint", rules]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("the rule pack has 1 expression(s) that fail to evaluate"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains(&at), "{}", out.stderr);
+    assert!(out.stderr.contains("(assessing template "), "{}", out.stderr);
+
+    // A condition that gives a number, and a level out of range.
+    let pack = pack_with_rule("\"size(deal.datasets)\"", "2");
+    let out = run(&["rules", "lint", pack.path().to_str().unwrap()]);
+    assert!(
+        out.stderr.contains(
+            ":11:8 (field `rule[0].when`): rule XX-CLIENT: `size(deal.datasets)` gave Int(1), expected true or false"
+        ),
+        "{}",
+        out.stderr
+    );
+    let pack = pack_with_rule("\"true\"", "\"size(deal.datasets) + 4\"");
+    let out = run(&["rules", "lint", pack.path().to_str().unwrap()]);
+    assert!(
+        out.stderr
+            .contains("`size(deal.datasets) + 4` gave 5, expected a level from 1 to 4"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn lint_refuses_a_field_the_deal_does_not_have() {
+    let pack = pack_with_rule("\"deal.transfer.mdoe == 'full-copy' || facts.records_leaves\"", "2");
+    let out = run(&["rules", "lint", pack.path().to_str().unwrap()]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains(":11:22 (field `rule[0].when`): rule `XX-CLIENT`: `transfer` has no field `mdoe`, so evaluating this fails on every deal; did you mean `mode`?"), "{}", out.stderr);
+    assert!(out.stderr.contains("`facts` has no field `records_leaves`, so evaluating this fails on every deal; did you mean `records_leave`?"), "{}", out.stderr);
+    assert_eq!(
+        run(&["rules", "lint"]).code,
+        0,
+        "the default pack reads only fields the deal has"
+    );
+}
+
 #[test]
 fn escape_sequences_in_input_never_reach_the_terminal() {
     // OSC 52 (write the clipboard) and a right-to-left override, in a deal and on the command line.
@@ -333,4 +425,90 @@ fn one_enormous_word_is_shown_whole_in_the_table() {
     // The word comes out as runs of x between the table's borders; no other text has such runs.
     let shown: usize = out.stdout.split(|c| c != 'x').map(str::len).filter(|&n| n >= 20).sum();
     assert_eq!(shown, 200_000, "every character is shown");
+}
+
+#[test]
+fn every_count_has_a_limit_answered_with_exit_2_at_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).display().to_string();
+
+    // A list of 65 jurisdictions in a deal: the cost check of the pack assumes at most 64.
+    let text = std::fs::read_to_string(REFERENCE).unwrap();
+    let many = vec!["\"US-CA\""; 65].join(", ");
+    let long_list = text.replace(
+        "jurisdictions = [\"US-CA\", \"US-WA\", \"US-OR\"]",
+        &format!("jurisdictions = [{many}]"),
+    );
+    assert_ne!(long_list, text);
+    std::fs::write(path("deal.toml"), long_list).unwrap();
+    let out = run(&["assess", "--no-evidence", &path("deal.toml")]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("deal.toml:20:"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "(field `provider.jurisdictions[64]`): a deal may list at most 64 jurisdictions; this one lists 65"
+        ),
+        "{}",
+        out.stderr
+    );
+
+    // 10,001 waivers.
+    let waiver = "[[waiver]]\nrule = \"SD-PHARMACY\"\nreason = \"r\"\nowner = \"o\"\nexpires = 2027-12-31\n";
+    std::fs::write(path("waivers.toml"), waiver.repeat(10_001)).unwrap();
+    let out = run(&[
+        "assess",
+        "--no-evidence",
+        REFERENCE,
+        "--waivers",
+        &path("waivers.toml"),
+        "-q",
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("waivers.toml:50001:1 (field `waiver[10000]`): more than 10000 waivers"),
+        "{}",
+        out.stderr
+    );
+
+    // A sample 4,097 columns wide.
+    let header: Vec<String> = (0..4_097).map(|i| format!("c{i}")).collect();
+    std::fs::write(path("wide.csv"), format!("{}\n", header.join(","))).unwrap();
+    let out = run(&["scan", &path("wide.csv")]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("wide.csv:1: the header row names 4097 columns; at most 4096 are scanned"),
+        "{}",
+        out.stderr
+    );
+
+    // A deal file past 64 MiB is not read, whatever it holds.
+    let big = std::fs::File::create(path("big.toml")).unwrap();
+    big.set_len((64 << 20) + 1).unwrap();
+    let out = run(&["assess", &path("big.toml")]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("big.toml: larger than 64 MiB, the most dealrisk reads of one file"),
+        "{}",
+        out.stderr
+    );
+
+    // A pack of 2,001 mitigations.
+    let rules = dir.path().join("pack");
+    std::fs::create_dir(&rules).unwrap();
+    let mitigations: String = (0..2_001)
+        .map(|i| format!("[[mitigation]]\nid = \"MT-X{i}\"\ntitle = \"t\"\ndescription = \"d\"\neffects = []\nreferences = [\"r\"]\n\n"))
+        .collect();
+    std::fs::write(rules.join("many.toml"), mitigations).unwrap();
+    let out = run(&["rules", "lint", rules.to_str().unwrap()]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("many.toml:"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("more than 2000 mitigation records in the rule pack"),
+        "{}",
+        out.stderr
+    );
 }

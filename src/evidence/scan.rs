@@ -357,6 +357,10 @@ impl<R: Read> Read for LineLimited<R> {
     }
 }
 
+/// Most columns a sample may have: wider than any table a deal describes, bounded because
+/// every row's fields are matched against the pack's signals column by column.
+pub const MAX_COLUMNS: usize = 4_096;
+
 /// Reads the header row: its names and the byte offset where the records start.
 pub(super) fn header(path: &Path) -> Result<(Vec<String>, u64)> {
     let file = File::open(path).with_context(|| format!("cannot read sample {}", path.display()))?;
@@ -374,12 +378,30 @@ pub(super) fn header(path: &Path) -> Result<(Vec<String>, u64)> {
             path.display()
         );
     }
+    if record.len() > MAX_COLUMNS {
+        bail!(
+            "{}:1: the header row names {} columns; at most {MAX_COLUMNS} are scanned (scan a sample of the columns that matter)",
+            path.display(),
+            record.len()
+        );
+    }
     let names = record
         .iter()
         .map(|c| String::from_utf8(c.to_vec()).map(|s| s.trim().to_string()))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|_| anyhow::anyhow!("{}:1: the header row is not valid UTF-8", path.display()))?;
     Ok((names, reader.position().byte()))
+}
+
+/// The first few names of a header, for a message: a wide header is not quoted whole.
+fn listing(header: &[String]) -> String {
+    const SHOWN: usize = 20;
+    let names: Vec<&str> = header.iter().take(SHOWN).map(String::as_str).collect();
+    if header.len() > SHOWN {
+        format!("{}, … ({} in all)", names.join(", "), header.len())
+    } else {
+        names.join(", ")
+    }
 }
 
 fn columns(path: &Path, header: &[String], roles: &Roles) -> Result<Columns> {
@@ -391,7 +413,7 @@ fn columns(path: &Path, header: &[String], roles: &Roles) -> Result<Columns> {
             anyhow::anyhow!(
                 "{}:1: no column `{name}` (the {role}); the header has {}{hint}",
                 path.display(),
-                header.join(", ")
+                listing(header)
             )
         })
     };

@@ -1,6 +1,7 @@
 //! The rule pack: where rule files are found (embedded default pack, `--rules DIR`), read,
 //! merged by id, and checked for consistency before any deal is assessed.
 
+mod cost;
 mod expr;
 pub mod model;
 mod reach;
@@ -13,6 +14,11 @@ use std::path::{Path, PathBuf};
 
 pub use expr::{ENV, Expr};
 pub use model::*;
+
+/// Most records of one kind (rules, categories, mitigations...) a pack may hold: dozens of
+/// times the default pack's largest section, bounded because every rule is evaluated on every
+/// deal, and every mitigation tried on it.
+pub const MAX_RECORDS: usize = 2_000;
 
 /// The folder of a pack that holds its test cases.
 pub const TESTS_DIR: &str = "tests";
@@ -134,6 +140,27 @@ impl RulePack {
         self.origins.get(&key).map(String::as_str)
     }
 
+    /// An error in evaluating one of the pack's expressions, rewritten to name the file, line
+    /// and column the expression is written at and the deal it was evaluated on; any other
+    /// error is returned as it is.
+    pub fn locate(&self, error: anyhow::Error, deal_file: &str) -> anyhow::Error {
+        let Some(e) = error.downcast_ref::<crate::condition::EvalError>() else {
+            return error;
+        };
+        let file = self
+            .origins
+            .get(&(e.section, e.id.clone()))
+            .map_or("the rule pack", String::as_str);
+        let source = self.sources.get(file).map_or("", String::as_str);
+        let message = format!("{e} (assessing {deal_file})");
+        anyhow::anyhow!(crate::diagnostic::at_span(
+            Path::new(file),
+            source,
+            Some(e.span.clone()),
+            &message
+        ))
+    }
+
     /// Every rule id the pack can report: rules and the findings of sensitive categories.
     pub fn finding_ids(&self) -> impl Iterator<Item = &str> {
         self.rules
@@ -230,6 +257,8 @@ struct Builder {
     files: Vec<String>,
     /// (section, id) -> (layer, file)
     origins: BTreeMap<(&'static str, String), (usize, String)>,
+    /// Distinct ids per section.
+    counts: BTreeMap<&'static str, usize>,
     sources: BTreeMap<String, String>,
 }
 
@@ -267,9 +296,25 @@ impl Builder {
         Ok(())
     }
 
-    /// Records where an id comes from; the same id twice within one pack is an error.
+    /// Records where an id comes from; the same id twice within one pack is an error, and so
+    /// is a section of more than `MAX_RECORDS` records.
     fn claim(&mut self, section: &'static str, id: &str, layer: usize, file: &str) -> Result<()> {
         let key = (section, id.to_string());
+        if !self.origins.contains_key(&key) {
+            let count = self.counts.entry(section).or_default();
+            *count += 1;
+            if *count > MAX_RECORDS {
+                let text = &self.sources[file];
+                bail!(crate::diagnostic::at_span(
+                    Path::new(file),
+                    text,
+                    validate::find_record(text, id),
+                    &format!(
+                        "more than {MAX_RECORDS} {section} records in the rule pack; split the pack, or merge records"
+                    )
+                ));
+            }
+        }
         if let Some((earlier_layer, earlier_file)) = self.origins.get(&key)
             && *earlier_layer == layer
         {

@@ -1,7 +1,9 @@
-//! Conditions that compare a field with a value the field never takes: `deal.transfer.mode ==
-//! 'full_copy'` is always false (the value is `full-copy`), so a rule that needs it can never
-//! fire. The values a field can take come from the deal format's JSON Schema (the parser's own
-//! types) and, for ids, from the pack; a literal outside them is reported with the nearest.
+//! Conditions that read a field the deal does not have, or compare a field with a value the
+//! field never takes: `deal.transfer.mdoe` fails on every deal, and `deal.transfer.mode ==
+//! 'full_copy'` is always false (the value is `full-copy`), so a rule that needs either can
+//! never fire. The fields and the values each can take come from the deal format's JSON Schema
+//! (the parser's own types), the facts the engine derives and, for ids, from the pack; a name
+//! or literal outside them is reported with the nearest.
 
 use super::{Expr, RulePack};
 use cel::common::ast::{Expr as Node, IdedExpr, LiteralValue};
@@ -9,14 +11,24 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Field paths (`transfer.mode`, `datasets[].categories[]`, `facts.categories[]`) and the
-/// string values each can hold.
-pub struct Domains(BTreeMap<String, Vec<String>>);
+/// string values each can hold; and the paths of objects (`""` for the deal, `transfer`,
+/// `datasets[]`, `facts`) with the names of their fields.
+pub struct Domains {
+    values: BTreeMap<String, Vec<String>>,
+    fields: BTreeMap<String, Vec<String>>,
+}
 
 impl Domains {
     pub fn of(pack: &RulePack) -> Domains {
         let schema: Value = serde_json::to_value(schemars::schema_for!(crate::deal::Deal)).unwrap_or_default();
         let mut map = BTreeMap::new();
-        from_schema(&schema, &schema, String::new(), &mut map);
+        let mut fields = BTreeMap::new();
+        from_schema(&schema, &schema, String::new(), &mut map, &mut fields);
+        // The facts are the engine's own: their names are those of `Facts` and the predicates.
+        if let Ok(Value::Object(facts)) = serde_json::to_value(crate::facts::Facts::default()) {
+            let names = facts.keys().cloned().chain(pack.predicates.keys().cloned()).collect();
+            fields.insert("facts".to_string(), names);
+        }
         let ids = |keys: &mut dyn Iterator<Item = &String>| -> Vec<String> { keys.cloned().collect() };
         let categories = ids(&mut pack.categories.keys());
         let purposes = ids(&mut pack.purposes.keys());
@@ -52,11 +64,12 @@ impl Domains {
         for path in ["provider.sector", "recipient.sector"] {
             map.insert(path.to_string(), unknown(sectors.clone()));
         }
-        Domains(map)
+        Domains { values: map, fields }
     }
 
-    /// Literals `expr` compares fields with that the fields never hold, each with the problem
-    /// in words.
+    /// Fields `expr` reads that do not exist and literals it compares fields with that the
+    /// fields never hold, each as the text to point at (`.mdoe`, `'full_copy'`) and the
+    /// problem in words.
     pub fn check(&self, expr: &Expr) -> Vec<(String, String)> {
         let mut scope = vec![
             ("deal".to_string(), String::new()),
@@ -102,14 +115,21 @@ impl Domains {
             }
             Node::Comprehension(c) => {
                 self.walk(&c.iter_range, scope, found);
-                let bound = path(&c.iter_range, scope).map(|p| format!("{p}[]")).unwrap_or_default();
+                // A range that is not a field (a filtered list, a literal) binds the variable to a
+                // path no field has, so that nothing read through it is checked.
+                let bound = path(&c.iter_range, scope).map_or_else(|| "?".to_string(), |p| format!("{p}[]"));
                 scope.push((c.iter_var.clone(), bound));
                 for part in [&c.accu_init, &c.loop_cond, &c.loop_step, &c.result] {
                     self.walk(part, scope, found);
                 }
                 scope.pop();
             }
-            Node::Select(s) => self.walk(&s.operand, scope, found),
+            Node::Select(s) => {
+                if let Some(base) = path(&s.operand, scope) {
+                    self.field(&base, &s.field, found);
+                }
+                self.walk(&s.operand, scope, found)
+            }
             Node::List(l) => {
                 for item in &l.elements {
                     self.walk(item, scope, found);
@@ -127,8 +147,27 @@ impl Domains {
         }
     }
 
+    fn field(&self, base: &str, name: &str, found: &mut Vec<(String, String)>) {
+        let Some(names) = self.fields.get(base) else { return };
+        if names.iter().any(|n| n == name) {
+            return;
+        }
+        let hint = crate::diagnostic::nearest(name, names.iter().map(String::as_str))
+            .map(|n| format!("did you mean `{n}`?"))
+            .unwrap_or_else(|| format!("it has {}", names.join(", ")));
+        let owner = match base.trim_end_matches("[]") {
+            "" => "the deal".to_string(),
+            "facts" => "`facts`".to_string(),
+            other => format!("`{other}`"),
+        };
+        found.push((
+            format!(".{name}"),
+            format!("{owner} has no field `{name}`, so evaluating this fails on every deal; {hint}"),
+        ));
+    }
+
     fn literal(&self, path: &str, lit: &str, negated: bool, found: &mut Vec<(String, String)>) {
-        let Some(values) = self.0.get(path) else { return };
+        let Some(values) = self.values.get(path) else { return };
         if values.iter().any(|v| v == lit) {
             return;
         }
@@ -137,7 +176,7 @@ impl Domains {
             .unwrap_or_else(|| format!("it takes {}", values.join(", ")));
         let shown = path.trim_end_matches("[]");
         found.push((
-            lit.to_string(),
+            format!("'{lit}'"),
             if negated {
                 format!("`{shown}` never holds `{lit}`, so this test is always true; {hint}")
             } else {
@@ -173,23 +212,38 @@ fn string(e: &IdedExpr) -> Option<&str> {
     }
 }
 
-/// Collects the string values of every enumerated field of the deal schema, by path.
-fn from_schema(root: &Value, node: &Value, prefix: String, out: &mut BTreeMap<String, Vec<String>>) {
+/// Collects the string values of every enumerated field of the deal schema, and the field
+/// names of every object, by path.
+fn from_schema(
+    root: &Value,
+    node: &Value,
+    prefix: String,
+    out: &mut BTreeMap<String, Vec<String>>,
+    fields: &mut BTreeMap<String, Vec<String>>,
+) {
     let node = resolve(root, node);
     if let Some(props) = node.get("properties").and_then(Value::as_object) {
+        fields.insert(prefix.clone(), props.keys().cloned().collect());
         for (key, child) in props {
             let path = if prefix.is_empty() {
                 key.clone()
             } else {
                 format!("{prefix}.{key}")
             };
-            from_schema(root, child, path, out);
+            from_schema(root, child, path, out, fields);
         }
         return;
     }
     if let Some(items) = node.get("items") {
-        from_schema(root, items, format!("{prefix}[]"), out);
+        from_schema(root, items, format!("{prefix}[]"), out, fields);
         return;
+    }
+    // An optional object (`anyOf: [{$ref}, {type: null}]`) has the fields of its object.
+    for option in node.get("anyOf").and_then(Value::as_array).into_iter().flatten() {
+        let option = resolve(root, option);
+        if option.get("properties").is_some() {
+            from_schema(root, option, prefix.clone(), out, fields);
+        }
     }
     let mut values = Vec::new();
     strings(root, node, &mut values);
@@ -237,9 +291,35 @@ mod tests {
     fn a_value_a_field_never_takes_is_reported_with_the_nearest() {
         let p = problems("deal.transfer.mode == 'full_copy'");
         assert_eq!(p.len(), 1);
-        assert_eq!(p[0].0, "full_copy");
+        assert_eq!(p[0].0, "'full_copy'");
         assert!(p[0].1.contains("`transfer.mode` never holds `full_copy`"), "{p:?}");
         assert!(p[0].1.ends_with("did you mean `full-copy`?"));
+    }
+
+    #[test]
+    fn a_field_the_deal_or_the_facts_lack_is_reported_with_the_nearest() {
+        let p = problems("deal.transfer.mdoe == 'full-copy'");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].0, ".mdoe");
+        assert!(p[0].1.starts_with("`transfer` has no field `mdoe`"), "{p:?}");
+        assert!(p[0].1.ends_with("did you mean `mode`?"), "{p:?}");
+        let p = problems("deal.datasets.exists(d, d.granularty == 'line-item') || facts.records_leaves");
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert!(
+            p.iter()
+                .any(|(_, m)| m.contains("`datasets` has no field `granularty`")),
+            "{p:?}"
+        );
+        assert!(
+            p.iter().any(|(_, m)| m.contains("did you mean `records_leave`?")),
+            "{p:?}"
+        );
+        assert!(problems("has(dataset.evidence) && dataset.evidence.sample != ''").is_empty());
+        assert!(
+            problems("deal.dela.id == ''")[0]
+                .1
+                .starts_with("the deal has no field `dela`")
+        );
     }
 
     #[test]

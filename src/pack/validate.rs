@@ -331,8 +331,20 @@ pub fn check(pack: &RulePack) -> Result<()> {
 
     let domains = super::reach::Domains::of(pack);
     let mut literals = |section: &'static str, id: &str, field: &str, expr: Option<&super::Expr>| {
-        for (literal, problem) in expr.map(|e| domains.check(e)).unwrap_or_default() {
-            let needle = format!("'{literal}'");
+        let Some(expr) = expr else { return };
+        let steps = super::cost::steps(expr);
+        if steps > super::cost::BUDGET {
+            p.at(
+                section,
+                id,
+                field,
+                format!(
+                    "{section} `{id}`: evaluating this may take {steps} steps on one deal (lists iterated within lists); at most {} are allowed: iterate over fewer lists at once, or compute part of it in a predicate",
+                    super::cost::BUDGET
+                ),
+            );
+        }
+        for (needle, problem) in domains.check(expr) {
             p.at_text(
                 section,
                 id,
