@@ -512,3 +512,34 @@ fn every_count_has_a_limit_answered_with_exit_2_at_its_place() {
         out.stderr
     );
 }
+
+#[test]
+fn an_expression_that_would_run_for_hours_is_refused_before_any_deal() {
+    // 100^4 iterations: hours of CEL, refused from its shape alone.
+    let hundred = (1..=100).map(|i| i.to_string()).collect::<Vec<_>>().join(",");
+    let when = format!(
+        "\"[{hundred}].all(a, [{hundred}].all(b, [{hundred}].all(c, [{hundred}].all(d, a + b + c + d > 0))))\""
+    );
+    let pack = pack_with_rule(&when, "2");
+    let rules = pack.path().to_str().unwrap();
+    for args in [
+        vec!["rules", "lint", rules],
+        vec!["assess", REFERENCE, "--no-evidence", "--rules", rules],
+    ] {
+        let out = dealrisk()
+            .args(&args)
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("client.toml:11:8 (field `rule[0].when`): rule `XX-CLIENT`: evaluating this may take"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("steps on one deal (lists iterated within lists); at most 1000000 are allowed"),
+            "{stderr}"
+        );
+    }
+}
