@@ -543,3 +543,23 @@ fn an_expression_that_would_run_for_hours_is_refused_before_any_deal() {
         );
     }
 }
+
+#[test]
+fn a_record_left_open_by_a_stray_quote_stops_at_8_mib() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = format!("{}\n", "y".repeat(99)).repeat(100_000);
+    let dictionary = dir.path().join("dictionary.csv");
+    std::fs::write(&dictionary, format!("field,description\ncard,\"an open quote\n{lines}")).unwrap();
+    let results = dir.path().join("results.csv");
+    std::fs::write(&results, format!("measure,key,value\nrows,\"x\n{lines}")).unwrap();
+    for (flag, file) in [("--dictionary", &dictionary), ("--evidence", &results)] {
+        let out = run(&["scan", flag, file.to_str().unwrap()]);
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(
+            out.stderr
+                .contains(":2: not a CSV row: a record is longer than 8 MiB (a quoted field left open?)"),
+            "{}",
+            out.stderr
+        );
+    }
+}

@@ -409,13 +409,17 @@ fn reidentification(sizes: &ClassSizes, roles: &scan::Roles, k: u64) -> Reidenti
 /// A data dictionary: a CSV whose first column names a field and whose second describes it
 /// (a third, an example value, is optional); each field with the categories it reveals.
 fn dictionary_fields(path: &Path, lexicon: &Lexicon) -> Result<Vec<(String, Mask)>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(path)
-        .with_context(|| format!("cannot read data dictionary {}", path.display()))?;
+    let (mut reader, mark) = scan::bounded_csv(path, "data dictionary", true)?;
     let mut out = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let record = record.with_context(|| format!("{}:{}: not a CSV row", path.display(), i + 2))?;
+    let mut record = csv::StringRecord::new();
+    for i in 0.. {
+        mark.set(0);
+        let more = reader
+            .read_record(&mut record)
+            .with_context(|| format!("{}:{}: not a CSV row", path.display(), i + 2))?;
+        if !more {
+            break;
+        }
         let Some(name) = record.get(0).filter(|n| !n.trim().is_empty()) else {
             bail!("{}:{}: the first column must name the field", path.display(), i + 2);
         };

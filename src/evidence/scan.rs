@@ -9,9 +9,11 @@ use anyhow::{Context as _, Result, bail};
 use csv::ByteRecord;
 use foldhash::HashMap;
 use rayon::prelude::*;
+use std::cell::Cell;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
+use std::rc::Rc;
 
 /// Distinct text values whose categories are cached; beyond it, values are matched each time.
 const MAX_CACHED_TEXTS: usize = 200_000;
@@ -321,24 +323,64 @@ impl Acc {
 /// name) cannot grow the scan without limit.
 pub const MAX_LINE_BYTES: u64 = 1 << 20;
 
-/// A reader that fails once a line runs past `MAX_LINE_BYTES`.
-struct LineLimited<R> {
+/// Most bytes read for one record: a quoted field may hold line breaks, so a record left open
+/// by a stray quote is bounded apart from its lines. The CSV reader reads ahead by at most its
+/// buffer, so a record is refused once it has taken this much less that buffer.
+pub const MAX_RECORD_BYTES: u64 = 8 << 20;
+
+/// A reader that fails once a line runs past `MAX_LINE_BYTES`, or once more than
+/// `MAX_RECORD_BYTES` have been read since the reader of records last set `since_mark` to 0.
+pub(super) struct LineLimited<R> {
     inner: R,
     since_newline: u64,
+    since_mark: Rc<Cell<u64>>,
 }
 
 impl<R> LineLimited<R> {
-    fn new(inner: R) -> Self {
+    pub(super) fn new(inner: R) -> Self {
         LineLimited {
             inner,
             since_newline: 0,
+            since_mark: Rc::new(Cell::new(0)),
         }
     }
+
+    /// The count of bytes read since the last record began: set it to 0 before reading one.
+    pub(super) fn mark(&self) -> Rc<Cell<u64>> {
+        Rc::clone(&self.since_mark)
+    }
+}
+
+/// A CSV reader of a small file (a data dictionary, a scan's results) whose lines and records
+/// are bounded like a sample's, and the mark to reset before each record.
+pub(super) fn bounded_csv(
+    path: &Path,
+    what: &str,
+    headers: bool,
+) -> Result<(csv::Reader<LineLimited<File>>, Rc<Cell<u64>>)> {
+    let file = File::open(path).with_context(|| format!("cannot read {what} {}", path.display()))?;
+    let limited = LineLimited::new(file);
+    let mark = limited.mark();
+    let reader = csv::ReaderBuilder::new()
+        .has_headers(headers)
+        .flexible(true)
+        .from_reader(limited);
+    Ok((reader, mark))
 }
 
 impl<R: Read> Read for LineLimited<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
+        self.since_mark.set(self.since_mark.get() + n as u64);
+        if self.since_mark.get() > MAX_RECORD_BYTES {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "a record is longer than {} MiB (a quoted field left open?)",
+                    MAX_RECORD_BYTES >> 20
+                ),
+            ));
+        }
         let read = &buf[..n];
         self.since_newline = match memchr::memrchr(b'\n', read) {
             Some(last) => (n - last - 1) as u64,
@@ -477,17 +519,20 @@ fn scan_range(
 ) -> Result<Acc> {
     let mut file = File::open(path).with_context(|| format!("cannot read sample {}", path.display()))?;
     file.seek(SeekFrom::Start(start))?;
+    let limited = LineLimited::new(file.take(end - start));
+    let mark = limited.mark();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(1 << 20)
-        .from_reader(LineLimited::new(file.take(end - start)));
+        .from_reader(limited);
     let mut acc = Acc::new(lexicon.categories.len(), cols.width, lexicon.shapes.len());
     let mut record = ByteRecord::new();
     let mut key = Vec::new();
     let mut reported = 0;
     loop {
         let offset = start + reader.position().byte();
+        mark.set(0);
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}

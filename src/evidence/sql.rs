@@ -223,8 +223,7 @@ pub fn emit(
 
 /// Reads the SQL's result (a CSV with a header row: measure, key, value) back into a tally.
 pub fn read(path: &Path, roles: &Roles, lexicon: &Lexicon) -> Result<Tally> {
-    let mut reader =
-        csv::Reader::from_path(path).with_context(|| format!("cannot read scan results {}", path.display()))?;
+    let (mut reader, mark) = super::scan::bounded_csv(path, "scan results", true)?;
     let n = lexicon.categories.len();
     let mut tally = Tally {
         header: Vec::new(),
@@ -247,9 +246,15 @@ pub fn read(path: &Path, roles: &Roles, lexicon: &Lexicon) -> Result<Tally> {
     let mut without: BTreeMap<String, BTreeMap<u64, u64>> = BTreeMap::new();
     let mut columns: Vec<(u64, String)> = Vec::new();
     let mut shapes: Vec<(String, usize)> = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i + 2;
-        let record = record.with_context(|| format!("{}:{line}: not a CSV row", path.display()))?;
+    let mut record = csv::StringRecord::new();
+    for line in 2.. {
+        mark.set(0);
+        let more = reader
+            .read_record(&mut record)
+            .with_context(|| format!("{}:{line}: not a CSV row", path.display()))?;
+        if !more {
+            break;
+        }
         let (Some(measure), Some(key), Some(value)) = (record.get(0), record.get(1), record.get(2)) else {
             bail!("{}:{line}: expected three columns: measure, key, value", path.display());
         };
