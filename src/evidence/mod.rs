@@ -409,7 +409,7 @@ fn reidentification(sizes: &ClassSizes, roles: &scan::Roles, k: u64) -> Reidenti
 /// A data dictionary: a CSV whose first column names a field and whose second describes it
 /// (a third, an example value, is optional); each field with the categories it reveals.
 fn dictionary_fields(path: &Path, lexicon: &Lexicon) -> Result<Vec<(String, Mask)>> {
-    let (mut reader, mark) = scan::bounded_csv(path, "data dictionary", true)?;
+    let (mut reader, mark) = scan::bounded_csv(path, "data dictionary")?;
     let mut out = Vec::new();
     let mut record = csv::StringRecord::new();
     for i in 0.. {

@@ -351,20 +351,16 @@ impl<R> LineLimited<R> {
     }
 }
 
-/// A CSV reader of a small file (a data dictionary, a scan's results) whose lines and records
-/// are bounded like a sample's, and the mark to reset before each record.
-pub(super) fn bounded_csv(
-    path: &Path,
-    what: &str,
-    headers: bool,
-) -> Result<(csv::Reader<LineLimited<File>>, Rc<Cell<u64>>)> {
+/// A CSV reader of a small file with a header row (a data dictionary, a scan's results),
+/// whose lines and records are bounded like a sample's.
+pub(super) type BoundedCsv = csv::Reader<LineLimited<File>>;
+
+/// A `BoundedCsv` of `path` and the mark to set to 0 before each record.
+pub(super) fn bounded_csv(path: &Path, what: &str) -> Result<(BoundedCsv, Rc<Cell<u64>>)> {
     let file = File::open(path).with_context(|| format!("cannot read {what} {}", path.display()))?;
     let limited = LineLimited::new(file);
     let mark = limited.mark();
-    let reader = csv::ReaderBuilder::new()
-        .has_headers(headers)
-        .flexible(true)
-        .from_reader(limited);
+    let reader = csv::ReaderBuilder::new().flexible(true).from_reader(limited);
     Ok((reader, mark))
 }
 

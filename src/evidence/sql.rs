@@ -223,7 +223,7 @@ pub fn emit(
 
 /// Reads the SQL's result (a CSV with a header row: measure, key, value) back into a tally.
 pub fn read(path: &Path, roles: &Roles, lexicon: &Lexicon) -> Result<Tally> {
-    let (mut reader, mark) = super::scan::bounded_csv(path, "scan results", true)?;
+    let (mut reader, mark) = super::scan::bounded_csv(path, "scan results")?;
     let n = lexicon.categories.len();
     let mut tally = Tally {
         header: Vec::new(),
