@@ -563,3 +563,39 @@ fn a_record_left_open_by_a_stray_quote_stops_at_8_mib() {
         );
     }
 }
+
+#[test]
+fn a_pack_of_more_categories_than_the_scan_can_hold_is_refused_by_lint() {
+    let dir = tempfile::tempdir().unwrap();
+    // The default pack's 26 and 39 more: 65.
+    let categories: String = (0..39)
+        .map(|i| {
+            format!(
+                r#"[[category]]
+id = "client-{i:02}"
+rule = "SD-CLIENT-{i:02}"
+name = "Client category {i}"
+title = "A client's category is shared"
+weight = 2
+consent_required = "opt-out"
+problem = "appropriation"
+basis = "a client's own category"
+signals = {{ word_boundary = true, keywords = ["client{i}"], fields = ["client{i}"] }}
+recommendation = "Share less."
+rationale = "A client's own category."
+references = ["client policy"]
+
+"#
+            )
+        })
+        .collect();
+    std::fs::write(dir.path().join("categories.toml"), categories).unwrap();
+    let out = run(&["rules", "lint", dir.path().to_str().unwrap()]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("the pack has 65 categories; the evidence scan handles at most 64"),
+        "{}",
+        out.stderr
+    );
+}

@@ -39,6 +39,7 @@ impl Lexicon {
     /// The pack's signals: keywords, field words and value shapes of every category.
     pub fn from_pack(pack: &RulePack) -> Result<Lexicon> {
         let categories: Vec<String> = pack.categories.keys().cloned().collect();
+        // `rules lint` and every pack load refuse more than 64 (pack::validate::MAX_CATEGORIES).
         if categories.len() > 64 {
             bail!(
                 "the evidence scan handles at most 64 categories; the pack has {}",

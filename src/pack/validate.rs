@@ -99,6 +99,9 @@ impl Problems<'_> {
     }
 }
 
+/// Most sensitive categories a pack may define.
+pub const MAX_CATEGORIES: usize = 64;
+
 pub fn check(pack: &RulePack) -> Result<()> {
     let mut p = Problems {
         pack,
@@ -153,6 +156,18 @@ pub fn check(pack: &RulePack) -> Result<()> {
         }
     }
 
+    // The evidence scan keeps a row's categories as the bits of one 64-bit mask.
+    if let Some(c) = pack.categories.values().nth(MAX_CATEGORIES) {
+        p.at(
+            "category",
+            &c.id,
+            "id",
+            format!(
+                "the pack has {} categories; the evidence scan handles at most {MAX_CATEGORIES}",
+                pack.categories.len()
+            ),
+        );
+    }
     let mut finding_ids = BTreeSet::new();
     for c in pack.categories.values() {
         // An empty keyword or field word matches every text and every column name.
