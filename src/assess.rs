@@ -60,9 +60,10 @@ pub fn assess_with(file: &str, deal: &Deal, pack: &RulePack, detail: Detail) -> 
 
 fn assess_unlocated(file: &str, deal: &Deal, pack: &RulePack, detail: Detail) -> Result<Report> {
     let deal_json = serde_json::to_value(deal)?;
-    let derived = facts::derive(deal, &deal_json, pack)?;
+    let root = Scope::of_deal(&deal_json)?;
+    let derived = facts::derive(deal, &deal_json, &root, pack)?;
     let mut raw = category_findings(&derived, pack);
-    raw.extend(rule_findings(&deal_json, &derived, pack, detail)?);
+    raw.extend(rule_findings(&deal_json, &root, &derived, pack, detail)?);
 
     let flags: Vec<Flag> = raw
         .iter()
@@ -268,9 +269,15 @@ fn category_findings(derived: &Derived, pack: &RulePack) -> Vec<Raw> {
         .collect()
 }
 
-fn rule_findings(deal_json: &Value, derived: &Derived, pack: &RulePack, detail: Detail) -> Result<Vec<Raw>> {
-    let scope = Scope::new()
-        .with_value("deal", crate::condition::to_cel("deal", deal_json)?)
+fn rule_findings(
+    deal_json: &Value,
+    root: &Scope,
+    derived: &Derived,
+    pack: &RulePack,
+    detail: Detail,
+) -> Result<Vec<Raw>> {
+    let scope = root
+        .child()
         .with("facts", &derived.facts)?
         .with("mitigations", &derived.facts.mitigations)?;
     let mut out = Vec::new();

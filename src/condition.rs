@@ -71,6 +71,20 @@ impl<'a> Scope<'a> {
         self
     }
 
+    /// A scope that sees this one's variables and adds its own. Binding a variable copies it
+    /// into CEL's own representation, the whole tree of it: the deal is bound once per
+    /// assessment in a root scope and each evaluation adds its few variables in a child.
+    pub fn child(&self) -> Scope<'_> {
+        Scope {
+            context: self.context.new_inner_scope(),
+        }
+    }
+
+    /// The root scope of one assessment: the deal, as its JSON, bound as `deal`.
+    pub fn of_deal(deal_json: &serde_json::Value) -> Result<Scope<'static>> {
+        Ok(Scope::new().with_value("deal", to_cel("deal", deal_json)?))
+    }
+
     fn run(&self, expr: &Expr, owner: Owner) -> Result<Value> {
         expr.program
             .execute(&self.context)

@@ -105,17 +105,17 @@ pub struct Derived {
     pub drift: Vec<PurposeDrift>,
 }
 
-pub fn derive(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result<Derived> {
-    let deal_cel = crate::condition::to_cel("deal", deal_json)?;
-    let in_effect = mitigations_in_effect(deal, deal_json, &deal_cel, pack)?;
+/// The facts of a deal; `root` is its scope with `deal` bound (`Scope::of_deal`).
+pub fn derive(deal: &Deal, deal_json: &Value, root: &Scope, pack: &RulePack) -> Result<Derived> {
+    let in_effect = mitigations_in_effect(deal, deal_json, root, pack)?;
     let mitigations: Vec<String> = in_effect.iter().map(|m| m.id.clone()).collect();
-    let presence = sensitive_presence(deal, deal_json, &deal_cel, pack)?;
+    let presence = sensitive_presence(deal, deal_json, root, pack)?;
     let provider_sector = &pack.sectors[deal.provider.sector.get_ref()];
     let recipient_expected = provider_sector
         .expected_recipients
         .iter()
         .any(|s| s == deal.recipient.sector.get_ref());
-    let drift = purpose_drift(deal, &deal_cel, pack, &mitigations, recipient_expected)?;
+    let drift = purpose_drift(deal, root, pack, &mitigations, recipient_expected)?;
 
     let categories: BTreeSet<&str> = presence.iter().map(|p| p.category.as_str()).collect();
     let declared: BTreeSet<&str> = presence
@@ -219,7 +219,7 @@ pub fn derive(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result<Derived
         predicates: BTreeMap::new(),
     };
     let mut facts = facts;
-    facts.predicates = predicates(&deal_cel, &facts, pack)?;
+    facts.predicates = predicates(root, &facts, pack)?;
     Ok(Derived {
         facts,
         mitigations: in_effect,
@@ -229,9 +229,9 @@ pub fn derive(deal: &Deal, deal_json: &Value, pack: &RulePack) -> Result<Derived
 }
 
 /// Every predicate of the pack over the deal and its other facts.
-fn predicates(deal_cel: &cel::Value, facts: &Facts, pack: &RulePack) -> Result<BTreeMap<String, bool>> {
-    let scope = Scope::new()
-        .with_value("deal", deal_cel.clone())
+fn predicates(root: &Scope, facts: &Facts, pack: &RulePack) -> Result<BTreeMap<String, bool>> {
+    let scope = root
+        .child()
         .with("facts", facts)?
         .with("mitigations", &facts.mitigations)?;
     pack.predicates
@@ -242,12 +242,7 @@ fn predicates(deal_cel: &cel::Value, facts: &Facts, pack: &RulePack) -> Result<B
 
 /// Declared mitigations (the evidenced declaration wins over an asserted one), then those the
 /// deal's facts imply, one entry per id in id order.
-fn mitigations_in_effect(
-    deal: &Deal,
-    deal_json: &Value,
-    deal_cel: &cel::Value,
-    pack: &RulePack,
-) -> Result<Vec<InEffect>> {
+fn mitigations_in_effect(deal: &Deal, deal_json: &Value, root: &Scope, pack: &RulePack) -> Result<Vec<InEffect>> {
     let mut by_id: BTreeMap<String, InEffect> = BTreeMap::new();
     for m in &deal.mitigations {
         let id = m.id.get_ref();
@@ -265,7 +260,7 @@ fn mitigations_in_effect(
             }
         }
     }
-    let scope = Scope::new().with_value("deal", deal_cel.clone());
+    let scope = root;
     for m in pack.mitigations.values() {
         let Some(when) = &m.implied_by else { continue };
         if !scope.condition(when, Owner::new("mitigation", &m.id))? {
@@ -287,7 +282,7 @@ fn mitigations_in_effect(
 
 /// Declared categories, then inferences run to a fixed point (an inferred trait can reveal
 /// another), all after the dataset's exclusions.
-fn sensitive_presence(deal: &Deal, deal_json: &Value, deal_cel: &cel::Value, pack: &RulePack) -> Result<Vec<Presence>> {
+fn sensitive_presence(deal: &Deal, deal_json: &Value, root: &Scope, pack: &RulePack) -> Result<Vec<Presence>> {
     let mut all = Vec::new();
     for (index, dataset) in deal.datasets.iter().enumerate() {
         let excluded: BTreeSet<&str> = dataset.excluded.iter().map(|c| c.get_ref().as_str()).collect();
@@ -333,9 +328,7 @@ fn sensitive_presence(deal: &Deal, deal_json: &Value, deal_cel: &cel::Value, pac
         loop {
             let mut view = serde_json::to_value(dataset)?;
             view["categories"] = serde_json::to_value(found.keys().collect::<Vec<_>>())?;
-            let scope = Scope::new()
-                .with("dataset", &view)?
-                .with_value("deal", deal_cel.clone());
+            let scope = root.child().with("dataset", &view)?;
             let mut added = false;
             for inference in pack.inferences.values() {
                 let reveals = &inference.reveals;
@@ -389,7 +382,7 @@ fn sensitive_presence(deal: &Deal, deal_json: &Value, deal_cel: &cel::Value, pac
 /// family table), adjusted by the pack's drift modifiers and kept within 0..=max_drift.
 fn purpose_drift(
     deal: &Deal,
-    deal_cel: &cel::Value,
+    root: &Scope,
     pack: &RulePack,
     mitigations: &[String],
     recipient_expected: bool,
@@ -409,8 +402,8 @@ fn purpose_drift(
             })
             .min();
         let base = nearest.as_ref().map_or(max, |n| n.0);
-        let scope = Scope::new()
-            .with_value("deal", deal_cel.clone())
+        let scope = root
+            .child()
             .with("purpose", id)?
             .with("mitigations", &mitigations)?
             .with("recipient_expected", &recipient_expected)?;
