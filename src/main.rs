@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 // An assessment builds and drops CEL values by the million (what-if re-assesses a deal over a
 // hundred times): glibc's malloc and free took 40% of the instructions of `assess` on the
-// reference case; mimalloc does the same work in far fewer (docs/ci.md, Speed).
+// reference case; mimalloc does the same work in far fewer (figures in docs/ci.md, Speed).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
