@@ -17,14 +17,19 @@ pub fn apply<'a>(
     base.scenarios.clear();
     base.mitigations.extend(mitigations.iter().cloned());
     let mut doc = Value::try_from(&base).context("cannot represent the deal as TOML")?;
+    let mut last = None;
     for (path, value) in set {
         if set_path(&mut doc, path, value)? == 0 {
             bail!("`{path}` names no field of the deal");
         }
-        // Read back after each change, so that an error names the path that caused it.
-        read(&doc).map_err(|e| anyhow!("`{path}`: {e}"))?;
+        // Read back after each change, so that an error names the path that caused it; the
+        // last reading is the result.
+        last = Some(read(&doc).map_err(|e| anyhow!("`{path}`: {e}"))?);
     }
-    let (mut overlaid, text) = read(&doc)?;
+    let (mut overlaid, text) = match last {
+        Some(read_back) => read_back,
+        None => read(&doc)?,
+    };
     crate::evidence::carry_over(deal, &mut overlaid);
     Ok((overlaid, text))
 }
