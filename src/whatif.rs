@@ -210,7 +210,24 @@ fn verdict_change(file: &str, deal: &Deal, report: &Report, pack: &RulePack) -> 
         .take(CANDIDATES)
         .filter_map(|l| pack.mitigations.get(&l.mitigation))
         .collect();
-    for size in 1..=MOST_COMBINED.min(candidates.len()) {
+    // Each candidate alone was assessed for the leverage table: read, not re-assessed.
+    let alone = report
+        .leverage
+        .iter()
+        .filter(|l| candidates.iter().any(|m| m.id == l.mitigation))
+        .filter(|l| band(&l.residual) < now)
+        .fold(None::<&Leverage>, |best, l| match best {
+            Some(b) if b.residual.score <= l.residual.score => Some(b),
+            _ => Some(l),
+        });
+    if let Some(l) = alone {
+        return Ok(Some(VerdictChange {
+            mitigations: vec![l.mitigation.clone()],
+            residual: l.residual.clone(),
+            verdict: l.verdict.clone(),
+        }));
+    }
+    for size in 2..=MOST_COMBINED.min(candidates.len()) {
         let mut best: Option<(Vec<&Mitigation>, Report)> = None;
         for set in combinations(&candidates, size) {
             let Ok(tried) = with_mitigations(deal, &set) else {
