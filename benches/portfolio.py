@@ -103,7 +103,9 @@ def vary(deal, rng, i):
 def main():
     n, out = int(sys.argv[1]), Path(sys.argv[2])
     rng = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 2026)
-    templates = [tomllib.loads(p.read_text()) for p in sorted((ROOT / "examples").glob("*.toml"))]
+    # `*.toml` matches dotfiles too (an editor's backup, a stray `.x.toml`): examples only.
+    examples = [p for p in sorted((ROOT / "examples").glob("*.toml")) if not p.name.startswith(".")]
+    templates = [tomllib.loads(p.read_text()) for p in examples]
     out.mkdir(parents=True, exist_ok=True)
     for i in range(n):
         deal = json.loads(json.dumps(rng.choice(templates)))
