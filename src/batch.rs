@@ -177,7 +177,9 @@ impl Threshold {
     }
 
     /// The one-line decision printed on stderr.
+    /// The decision line: which deals exceed the threshold, the first `LISTED` of them named.
     pub fn decision(&self, reports: &[Report], pack: &RulePack) -> String {
+        const LISTED: usize = 20;
         let mut limits = Vec::new();
         if let Some(f) = &self.fail_on {
             limits.push(format!("--fail-on {f}"));
@@ -196,12 +198,17 @@ impl Threshold {
                 reports.len()
             )
         } else {
+            // One line for a CI log: a portfolio of thousands would otherwise put them all on it.
+            let listed = over.iter().take(LISTED).cloned().collect::<Vec<_>>().join(", ");
+            let rest = match over.len().saturating_sub(LISTED) {
+                0 => String::new(),
+                n => format!(", and {n} more (every deal is in the report)"),
+            };
             format!(
-                "dealrisk: {} of {} deal(s) exceed {}: {}",
+                "dealrisk: {} of {} deal(s) exceed {}: {listed}{rest}",
                 over.len(),
                 reports.len(),
                 limits.join(" or "),
-                over.join(", ")
             )
         }
     }

@@ -26,6 +26,31 @@ fn fail_on_a_band_exits_1_and_says_which_deals() {
 }
 
 #[test]
+fn the_decision_line_names_at_most_twenty_deals() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string("examples/social-harvest.toml").unwrap();
+    for i in 0..23 {
+        std::fs::write(dir.path().join(format!("deal-{i:02}.toml")), &text).unwrap();
+    }
+    let (code, _, err) = run(&[
+        "assess",
+        dir.path().to_str().unwrap(),
+        "--fail-on",
+        "low",
+        "--quiet",
+        "--no-evidence",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    let line = err.lines().find(|l| l.starts_with("dealrisk: ")).unwrap();
+    assert!(
+        line.starts_with("dealrisk: 23 of 23 deal(s) exceed --fail-on low: "),
+        "{line}"
+    );
+    assert_eq!(line.matches("deal-").count(), 20, "{line}");
+    assert!(line.ends_with(", and 3 more (every deal is in the report)"), "{line}");
+}
+
+#[test]
 fn within_the_threshold_exits_0() {
     let (code, _, err) = run(&["assess", "examples/research-aggregated.toml", "--fail-on", "medium"]);
     assert_eq!(code, 0);
