@@ -13,8 +13,9 @@ use cel::common::ast::{EntryExpr, Expr as Node, IdedEntryExpr, IdedExpr};
 pub const BUDGET: u64 = 1_000_000;
 
 /// Length assumed of a list read from a field: every list of a deal holds at most
-/// `deal_check::MAX_LIST` entries, and the facts' lists (categories, mitigations in effect,
-/// one entry per dataset) are no longer than the deal's own.
+/// `deal_check::MAX_LIST` entries, a pack at most 64 categories, and the facts hold one entry
+/// per dataset. The mitigations in effect can outgrow it only in a pack of more than 64
+/// mitigations that the facts imply, which the bound then understates, linearly.
 const FIELD_LIST: u64 = 64;
 
 /// Length assumed of a list built by a function (`split`, `keys`...): it may be as long as the
