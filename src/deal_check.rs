@@ -118,39 +118,23 @@ pub const MAX_SCENARIOS: usize = 64;
 /// mitigations...): the bound the rule pack's cost check assumes of every list a rule reads.
 pub const MAX_LIST: usize = 64;
 
-/// Every list below the top level of a deal, by path (`datasets[0].categories`), with its
-/// length and `MAX_LIST`.
-fn longest_lists(value: &serde_json::Value, path: String, out: &mut Vec<(String, usize, usize)>) {
-    match value {
-        serde_json::Value::Array(items) => {
-            if !path.is_empty() && !out.iter().any(|(p, _, _)| *p == path) {
-                out.push((path.clone(), items.len(), MAX_LIST));
-            }
-            for (i, item) in items.iter().enumerate().take(MAX_DATASETS.max(MAX_LIST)) {
-                longest_lists(item, format!("{path}[{i}]"), out);
-            }
-        }
-        serde_json::Value::Object(fields) => {
-            for (key, child) in fields {
-                let child_path = if path.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{path}.{key}")
-                };
-                longest_lists(child, child_path, out);
-            }
-        }
-        _ => {}
-    }
-}
-
 fn check(path: &Path, source: &str, deal: &Deal, pack: &RulePack) -> Result<()> {
     let mut lists = vec![
         ("datasets".to_string(), deal.datasets.len(), MAX_DATASETS),
         ("scenarios".to_string(), deal.scenarios.len(), MAX_SCENARIOS),
     ];
+    // Every other list, at any depth (`datasets[0].categories`); a list already too long is
+    // not looked inside.
     if let Ok(json) = serde_json::to_value(deal) {
-        longest_lists(&json, String::new(), &mut lists);
+        crate::paths::each(&json, &mut |path, value| match value {
+            serde_json::Value::Array(items) => {
+                if !matches!(path, "datasets" | "scenarios") {
+                    lists.push((path.to_string(), items.len(), MAX_LIST));
+                }
+                items.len() <= MAX_DATASETS.max(MAX_LIST)
+            }
+            _ => true,
+        });
     }
     for (field, count, max) in lists {
         if count > max {

@@ -79,17 +79,34 @@ pub fn matches(pattern: &str, path: &str) -> bool {
 /// Paths of every field answered `"unknown"` (a list holding `"unknown"` counts as the list).
 pub fn unknowns(deal: &Value) -> Vec<String> {
     let mut found = Vec::new();
-    find_unknowns(deal, String::new(), &mut found);
+    each(deal, &mut |path, value| {
+        let unknown = match value {
+            Value::String(s) => s == "unknown",
+            Value::Array(items) => items.iter().any(|v| v == "unknown"),
+            _ => false,
+        };
+        if unknown {
+            found.push(path.to_string());
+        }
+        !unknown
+    });
     found
 }
 
-fn find_unknowns(value: &Value, path: String, out: &mut Vec<String>) {
+/// Calls `visit` with every value of a deal's JSON and its path (`datasets[0].categories`),
+/// the deal itself first with the empty path; `visit` says whether to look inside the value.
+pub fn each(value: &Value, visit: &mut impl FnMut(&str, &Value) -> bool) {
+    each_at(value, String::new(), visit);
+}
+
+fn each_at(value: &Value, path: String, visit: &mut impl FnMut(&str, &Value) -> bool) {
+    if !visit(&path, value) {
+        return;
+    }
     match value {
-        Value::String(s) if s == "unknown" => out.push(path),
-        Value::Array(items) if items.iter().any(|v| v == "unknown") => out.push(path),
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                find_unknowns(item, format!("{path}[{i}]"), out);
+                each_at(item, format!("{path}[{i}]"), visit);
             }
         }
         Value::Object(map) => {
@@ -99,7 +116,7 @@ fn find_unknowns(value: &Value, path: String, out: &mut Vec<String>) {
                 } else {
                     format!("{path}.{key}")
                 };
-                find_unknowns(item, next, out);
+                each_at(item, next, visit);
             }
         }
         _ => {}

@@ -39,10 +39,11 @@ impl Lexicon {
     /// The pack's signals: keywords, field words and value shapes of every category.
     pub fn from_pack(pack: &RulePack) -> Result<Lexicon> {
         let categories: Vec<String> = pack.categories.keys().cloned().collect();
-        // `rules lint` and every pack load refuse more than 64 (pack::validate::MAX_CATEGORIES).
-        if categories.len() > 64 {
+        // Every pack load refuses more, at the category's line; this guards the mask itself.
+        if categories.len() > crate::pack::MAX_CATEGORIES {
             bail!(
-                "the evidence scan handles at most 64 categories; the pack has {}",
+                "the evidence scan handles at most {} categories; the pack has {}",
+                crate::pack::MAX_CATEGORIES,
                 categories.len()
             );
         }

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 pub use expr::{ENV, Expr};
 pub use model::*;
+pub use validate::MAX_CATEGORIES;
 
 /// Most records of one kind (rules, categories, mitigations...) a pack may hold: dozens of
 /// times the default pack's largest section, bounded because every rule is evaluated on every

@@ -152,9 +152,7 @@ impl Domains {
         if names.iter().any(|n| n == name) {
             return;
         }
-        let hint = crate::diagnostic::nearest(name, names.iter().map(String::as_str))
-            .map(|n| format!("did you mean `{n}`?"))
-            .unwrap_or_else(|| format!("it has {}", names.join(", ")));
+        let hint = hint(name, names, "it has");
         let owner = match base.trim_end_matches("[]") {
             "" => "the deal".to_string(),
             "facts" => "`facts`".to_string(),
@@ -171,9 +169,7 @@ impl Domains {
         if values.iter().any(|v| v == lit) {
             return;
         }
-        let hint = crate::diagnostic::nearest(lit, values.iter().map(String::as_str))
-            .map(|n| format!("did you mean `{n}`?"))
-            .unwrap_or_else(|| format!("it takes {}", values.join(", ")));
+        let hint = hint(lit, values, "it takes");
         let shown = path.trim_end_matches("[]");
         found.push((
             format!("'{lit}'"),
@@ -186,6 +182,13 @@ impl Domains {
             },
         ));
     }
+}
+
+/// "did you mean `x`?" for the nearest of `options`, else all of them after `listing`.
+fn hint(wanted: &str, options: &[String], listing: &str) -> String {
+    crate::diagnostic::nearest(wanted, options.iter().map(String::as_str))
+        .map(|n| format!("did you mean `{n}`?"))
+        .unwrap_or_else(|| format!("{listing} {}", options.join(", ")))
 }
 
 /// The field path an expression reads (`deal.transfer.mode` → `transfer.mode`), if it is one.
