@@ -1,7 +1,7 @@
 //! Assessing one deal: facts are derived, every rule is evaluated, declared mitigations
 //! lower the findings they target, and the findings are scored into a report.
 
-use crate::condition::{Owner, Scope};
+use crate::condition::{Memo, Owner, Scope};
 use crate::deal::Deal;
 use crate::facts::{self, Derived, InEffect};
 use crate::pack::{LevelSpec, RulePack};
@@ -38,8 +38,9 @@ pub enum Detail {
 /// The full report of a deal as written: its unknowns scored as their costliest answers
 /// (`unknowns`), its fields cited as written.
 pub fn assess(file: &str, deal: &Deal, pack: &RulePack) -> Result<Report> {
-    let resolved = crate::unknowns::worst_case(file, deal, pack)?;
-    assess_resolved(file, deal, &resolved, pack)
+    let memo = Memo::default();
+    let resolved = crate::unknowns::worst_case(file, deal, pack, &memo)?;
+    assess_resolved(file, deal, &resolved, pack, &memo)
 }
 
 /// The full report of a deal whose unknowns are already resolved.
@@ -48,19 +49,22 @@ pub fn assess_resolved(
     deal: &Deal,
     resolved: &crate::unknowns::Resolved,
     pack: &RulePack,
+    memo: &Memo,
 ) -> Result<Report> {
-    let mut report = assess_with(file, &resolved.deal, pack, Detail::Full)?;
+    let mut report = assess_with(file, &resolved.deal, pack, Detail::Full, memo)?;
     crate::unknowns::as_written(&mut report, deal, &resolved.assumed, pack)?;
     Ok(report)
 }
 
-pub fn assess_with(file: &str, deal: &Deal, pack: &RulePack, detail: Detail) -> Result<Report> {
-    assess_unlocated(file, deal, pack, detail).map_err(|e| pack.locate(e, file))
+/// One assessment of `deal` as it stands (its unknowns as written); `memo` holds results of
+/// expressions evaluated for the deal's other variants, reused where their reads agree.
+pub fn assess_with(file: &str, deal: &Deal, pack: &RulePack, detail: Detail, memo: &Memo) -> Result<Report> {
+    assess_unlocated(file, deal, pack, detail, memo).map_err(|e| pack.locate(e, file))
 }
 
-fn assess_unlocated(file: &str, deal: &Deal, pack: &RulePack, detail: Detail) -> Result<Report> {
+fn assess_unlocated(file: &str, deal: &Deal, pack: &RulePack, detail: Detail, memo: &Memo) -> Result<Report> {
     let deal_json = serde_json::to_value(deal)?;
-    let root = Scope::of_deal(&deal_json)?;
+    let root = Scope::of_deal(&deal_json, memo)?;
     let derived = facts::derive(deal, &deal_json, &root, pack)?;
     let mut raw = category_findings(&derived, pack);
     raw.extend(rule_findings(&deal_json, &root, &derived, pack, detail)?);

@@ -203,7 +203,7 @@ fn run_in(tests: &Path, dir: Option<&Path>, pack: &RulePack) -> Result<Outcome> 
                     continue;
                 }
             };
-            let report = assess_with(name, &deal, pack, Detail::Scores)?;
+            let report = assess_with(name, &deal, pack, Detail::Scores, &crate::condition::Memo::off())?;
             let fired: BTreeSet<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
             let mut fail = |problem: String| {
                 failures.push(Failure {

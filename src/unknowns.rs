@@ -6,6 +6,7 @@
 //! written and say which answer the score assumed.
 
 use crate::assess::{Detail, assess_with};
+use crate::condition::Memo;
 use crate::deal::Deal;
 use crate::pack::RulePack;
 use crate::paths;
@@ -20,7 +21,7 @@ pub struct Resolved {
     pub assumed: Vec<(String, String)>,
 }
 
-pub fn worst_case(file: &str, deal: &Deal, pack: &RulePack) -> Result<Resolved> {
+pub fn worst_case(file: &str, deal: &Deal, pack: &RulePack, memo: &Memo) -> Result<Resolved> {
     let written = serde_json::to_value(deal)?;
     let mut current = deal.clone();
     let mut assumed = Vec::new();
@@ -35,7 +36,7 @@ pub fn worst_case(file: &str, deal: &Deal, pack: &RulePack) -> Result<Resolved> 
             let Ok((tried, _)) = crate::overlay::apply(&current, set.iter().map(|(k, v)| (k, v)), &[]) else {
                 continue;
             };
-            let scored = assess_with(file, &tried, pack, Detail::Scores)?;
+            let scored = assess_with(file, &tried, pack, Detail::Scores, memo)?;
             let key = (scored.residual.score, scored.index);
             if best
                 .as_ref()

@@ -3,7 +3,7 @@
 //! Nothing here is estimated: every figure is a full assessment of a changed deal.
 
 use crate::assess::{Detail, assess_resolved, assess_with};
-use crate::condition::Owner;
+use crate::condition::{Memo, Owner};
 use crate::deal::{Deal, DeclaredMitigation};
 use crate::deal_check::Loaded;
 use crate::diagnostic::nearest;
@@ -29,6 +29,18 @@ pub enum WhatIf {
 
 /// The report of the deal (or of one of its scenarios) with the what-if sections filled in.
 pub fn report(file: &str, loaded: &Loaded, pack: &RulePack, scenario: Option<&str>, what_if: WhatIf) -> Result<Report> {
+    report_with(file, loaded, pack, scenario, what_if, &Memo::default())
+}
+
+/// `report`, with the memo its assessments share (`Memo::off()` evaluates every expression).
+pub fn report_with(
+    file: &str,
+    loaded: &Loaded,
+    pack: &RulePack,
+    scenario: Option<&str>,
+    what_if: WhatIf,
+    memo: &Memo,
+) -> Result<Report> {
     let deal = match scenario {
         None => &loaded.deal,
         Some(name) => {
@@ -53,27 +65,34 @@ pub fn report(file: &str, loaded: &Loaded, pack: &RulePack, scenario: Option<&st
     };
     // Every figure below is of the deal with its unknowns at their costliest answers, as the
     // report's own score is.
-    let resolved = worst_case(file, deal, pack)?;
-    let mut report = assess_resolved(file, deal, &resolved, pack)?;
+    let resolved = worst_case(file, deal, pack, memo)?;
+    let mut report = assess_resolved(file, deal, &resolved, pack, memo)?;
     crate::locate::locate_findings(&loaded.source, &mut report);
     if scenario.is_none() {
         for (meta, variant) in loaded.deal.scenarios.iter().zip(&loaded.scenarios) {
-            let variant = worst_case(file, variant, pack)?;
-            let other = assess_with(file, &variant.deal, pack, Detail::Scores)?;
+            let variant = worst_case(file, variant, pack, memo)?;
+            let other = assess_with(file, &variant.deal, pack, Detail::Scores, memo)?;
             report.scenarios.push(compare(&report, &other, meta));
         }
     }
     if what_if == WhatIf::Full {
-        report.leverage = leverage(file, &resolved.deal, &report, pack)?;
-        answer_questions(file, deal, &resolved.deal, &mut report, pack)?;
-        report.verdict_change = verdict_change(file, &resolved.deal, &report, pack)?;
+        report.leverage = leverage(file, &resolved.deal, &report, pack, memo)?;
+        answer_questions(file, deal, &resolved.deal, &mut report, pack, memo)?;
+        report.verdict_change = verdict_change(file, &resolved.deal, &report, pack, memo)?;
     }
     Ok(report)
 }
 
 /// For each open question, the score each possible answer would give, the other unknowns
 /// staying at their assumed answers.
-fn answer_questions(file: &str, written: &Deal, resolved: &Deal, report: &mut Report, pack: &RulePack) -> Result<()> {
+fn answer_questions(
+    file: &str,
+    written: &Deal,
+    resolved: &Deal,
+    report: &mut Report,
+    pack: &RulePack,
+    memo: &Memo,
+) -> Result<()> {
     let now = i64::from(report.residual.score);
     let risk_now = total_risk(report);
     let written = serde_json::to_value(written)?;
@@ -84,7 +103,7 @@ fn answer_questions(file: &str, written: &Deal, resolved: &Deal, report: &mut Re
             let Ok((tried, _)) = crate::overlay::apply(resolved, set.iter().map(|(k, v)| (k, v)), &[]) else {
                 continue;
             };
-            let after = assess_with(file, &tried, pack, Detail::Scores)?;
+            let after = assess_with(file, &tried, pack, Detail::Scores, memo)?;
             q.answers.push(crate::report::AnswerImpact {
                 answer: answer.to_string(),
                 change: i64::from(after.residual.score) - now,
@@ -155,8 +174,7 @@ fn applied_as(m: &Mitigation) -> String {
 /// Mitigations the pack knows that are not in effect and that this deal could take.
 fn missing<'p>(deal: &Deal, report: &Report, pack: &'p RulePack) -> Result<Vec<&'p Mitigation>> {
     let in_effect: BTreeSet<&str> = report.mitigations.iter().map(|m| m.id.as_str()).collect();
-    let scope = crate::condition::Scope::new()
-        .with_value("deal", crate::condition::to_cel("deal", &serde_json::to_value(deal)?)?);
+    let scope = crate::condition::Scope::new().with("deal", &serde_json::to_value(deal)?)?;
     let mut out = Vec::new();
     for m in pack.mitigations.values().filter(|m| !in_effect.contains(m.id.as_str())) {
         let applies = match &m.applies_when {
@@ -172,14 +190,14 @@ fn missing<'p>(deal: &Deal, report: &Report, pack: &'p RulePack) -> Result<Vec<&
     Ok(out)
 }
 
-fn leverage(file: &str, deal: &Deal, report: &Report, pack: &RulePack) -> Result<Vec<Leverage>> {
+fn leverage(file: &str, deal: &Deal, report: &Report, pack: &RulePack, memo: &Memo) -> Result<Vec<Leverage>> {
     let mut out = Vec::new();
     for m in missing(deal, report, pack)? {
         // A mitigation whose overlay does not fit this deal cannot be tried on it.
         let Ok(tried) = with_mitigations(deal, &[m]) else {
             continue;
         };
-        let after = assess_with(file, &tried, pack, Detail::Scores)?;
+        let after = assess_with(file, &tried, pack, Detail::Scores, memo)?;
         out.push(Leverage {
             mitigation: m.id.clone(),
             title: m.title.clone(),
@@ -200,7 +218,13 @@ fn leverage(file: &str, deal: &Deal, report: &Report, pack: &RulePack) -> Result
 
 /// The smallest set, among the mitigations that help most alone, that moves the deal into a
 /// lower band; among sets of one size, the one with the lowest score, then the first by rank.
-fn verdict_change(file: &str, deal: &Deal, report: &Report, pack: &RulePack) -> Result<Option<VerdictChange>> {
+fn verdict_change(
+    file: &str,
+    deal: &Deal,
+    report: &Report,
+    pack: &RulePack,
+    memo: &Memo,
+) -> Result<Option<VerdictChange>> {
     let band = |score: &crate::report::Score| pack.scoring.bands.iter().position(|b| b.id == score.band);
     let now = band(&report.residual);
     let candidates: Vec<&Mitigation> = report
@@ -233,7 +257,7 @@ fn verdict_change(file: &str, deal: &Deal, report: &Report, pack: &RulePack) -> 
             let Ok(tried) = with_mitigations(deal, &set) else {
                 continue;
             };
-            let after = assess_with(file, &tried, pack, Detail::Scores)?;
+            let after = assess_with(file, &tried, pack, Detail::Scores, memo)?;
             let better = band(&after.residual) < now;
             if better
                 && best

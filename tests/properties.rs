@@ -339,7 +339,7 @@ proptest! {
     // of `unknown` is the highest score of the answers.
     #[test]
     fn an_unknown_costs_its_costliest_answer(base in deal(), field in select(UNKNOWABLE.to_vec())) {
-        let known = dealrisk::unknowns::worst_case("generated.toml", &base, &PACK).unwrap().deal;
+        let known = dealrisk::unknowns::worst_case("generated.toml", &base, &PACK, &dealrisk::condition::Memo::default()).unwrap().deal;
         let path = field.to_string();
         let unknown_value = if path.ends_with("decisions") || path.ends_with("provenance") {
             toml::Value::Array(vec!["unknown".into()])

@@ -21,6 +21,8 @@ pub static ENV: LazyLock<Arc<cel::Env>> = LazyLock::new(|| {
 pub struct Expr {
     pub text: Spanned<String>,
     pub program: Arc<cel::Program>,
+    /// The variables and fields it reads: what a memoised result is keyed by.
+    pub reads: Arc<[super::reads::Read]>,
 }
 
 impl std::fmt::Debug for Expr {
@@ -35,9 +37,11 @@ impl Expr {
         let program = ENV
             .compile(text.get_ref())
             .map_err(|e| format!("CEL expression does not compile: {}", one_line(&e.to_string())))?;
+        let reads = super::reads::reads(program.expression()).into();
         Ok(Expr {
             text,
             program: Arc::new(program),
+            reads,
         })
     }
 

@@ -5,6 +5,7 @@ mod cost;
 mod expr;
 pub mod model;
 mod reach;
+pub mod reads;
 mod validate;
 
 use anyhow::{Context as _, Result, bail};
