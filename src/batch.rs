@@ -4,6 +4,7 @@
 use crate::pack::RulePack;
 use crate::report::{BaselineDiff, Finding, Report, ScenarioResult, Score};
 use anyhow::{Result, bail};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The deal files named on the command line: files as given, folders searched recursively
@@ -132,7 +133,7 @@ impl Threshold {
     }
 
     /// What makes the deal exceed, in words (`100 critical`, `scenario x: 73 high`), if it does.
-    fn exceeded_as(&self, report: &Report, pack: &RulePack) -> Option<String> {
+    pub fn exceeded_as(&self, report: &Report, pack: &RulePack) -> Option<String> {
         if self.deal_exceeds(report, pack) {
             let gated = report.gated();
             let waived = match &report.waived {
@@ -176,10 +177,8 @@ impl Threshold {
         }
     }
 
-    /// The one-line decision printed on stderr.
-    /// The decision line: which deals exceed the threshold, the first `LISTED` of them named.
-    pub fn decision(&self, reports: &[Report], pack: &RulePack) -> String {
-        const LISTED: usize = 20;
+    /// The decision line on stderr: which deals exceed the threshold, the first of them named.
+    pub fn decision(&self, tally: &Tally) -> String {
         let mut limits = Vec::new();
         if let Some(f) = &self.fail_on {
             limits.push(format!("--fail-on {f}"));
@@ -187,29 +186,124 @@ impl Threshold {
         if let Some(m) = self.max_score {
             limits.push(format!("--max-score {m}"));
         }
-        let over: Vec<String> = reports
-            .iter()
-            .filter_map(|r| self.exceeded_as(r, pack).map(|why| format!("{} ({why})", r.file)))
-            .collect();
-        if over.is_empty() {
+        if tally.over == 0 {
             format!(
                 "dealrisk: no deal exceeds {} ({} assessed)",
                 limits.join(" or "),
-                reports.len()
+                tally.assessed
             )
         } else {
             // One line for a CI log: a portfolio of thousands would otherwise put them all on it.
-            let listed = over.iter().take(LISTED).cloned().collect::<Vec<_>>().join(", ");
-            let rest = match over.len().saturating_sub(LISTED) {
+            let rest = match tally.over - tally.named.len() {
                 0 => String::new(),
                 n => format!(", and {n} more (every deal is in the report)"),
             };
             format!(
-                "dealrisk: {} of {} deal(s) exceed {}: {listed}{rest}",
-                over.len(),
-                reports.len(),
+                "dealrisk: {} of {} deal(s) exceed {}: {}{rest}",
+                tally.over,
+                tally.assessed,
                 limits.join(" or "),
+                tally.named.join(", "),
             )
         }
     }
+}
+
+/// What the decision line and the exit code need of each deal, kept as its report is written
+/// instead of the report itself.
+#[derive(Debug, Default)]
+pub struct Tally {
+    pub assessed: usize,
+    /// Deals over the threshold.
+    pub over: usize,
+    /// The first `NAMED` of them, with what makes each exceed.
+    named: Vec<String>,
+}
+
+impl Tally {
+    const NAMED: usize = 20;
+
+    /// Counts a deal assessed; `over` says what makes it exceed, if it does
+    /// (`Threshold::exceeded_as`).
+    pub fn add(&mut self, file: &str, over: Option<&str>) {
+        self.assessed += 1;
+        if let Some(why) = over {
+            self.over += 1;
+            if self.named.len() < Self::NAMED {
+                self.named.push(format!("{file} ({why})"));
+            }
+        }
+    }
+}
+
+/// Most results done ahead of the one the output waits for: a deal that takes long holds
+/// back at most this many reports, not the portfolio.
+const WINDOW: usize = 64;
+
+/// Runs `work` on every item on every core and hands each result to `take` in the items'
+/// order, as soon as those before it are taken: the output is the same whatever the
+/// threads' timing, and a portfolio's memory holds a window of results, not all of them.
+/// Stops at the first error `take` returns.
+pub fn in_order<T: Sync, R: Send>(
+    items: &[T],
+    work: impl Fn(&T) -> R + Sync,
+    mut take: impl FnMut(R) -> Result<()>,
+) -> Result<()> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Condvar, Mutex, mpsc};
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    let next = AtomicUsize::new(0);
+    // How many results `take` has had; usize::MAX once it failed and the rest are not wanted.
+    let taken = (Mutex::new(0usize), Condvar::new());
+    let (tx, rx) = mpsc::sync_channel::<(usize, R)>(WINDOW);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (next, taken, work) = (&next, &taken, &work);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= items.len() {
+                        break;
+                    }
+                    let mut done = taken.0.lock().unwrap_or_else(|e| e.into_inner());
+                    while *done != usize::MAX && i >= *done + WINDOW {
+                        done = taken.1.wait(done).unwrap_or_else(|e| e.into_inner());
+                    }
+                    if *done == usize::MAX {
+                        break;
+                    }
+                    drop(done);
+                    if tx.send((i, work(&items[i]))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut waiting = BTreeMap::new();
+        let mut expected = 0;
+        let mut outcome = Ok(());
+        'results: for (i, result) in &rx {
+            waiting.insert(i, result);
+            while let Some(result) = waiting.remove(&expected) {
+                if let Err(e) = take(result) {
+                    outcome = Err(e);
+                    break 'results;
+                }
+                expected += 1;
+                *taken.0.lock().unwrap_or_else(|e| e.into_inner()) = expected;
+                taken.1.notify_all();
+            }
+        }
+        if outcome.is_err() {
+            *taken.0.lock().unwrap_or_else(|e| e.into_inner()) = usize::MAX;
+            taken.1.notify_all();
+        }
+        // Dropping the receiver ends any send still waiting.
+        drop(rx);
+        outcome
+    })
 }

@@ -2,13 +2,15 @@
 //! outcome to an exit code.
 
 use crate::baseline::Baseline;
+use crate::batch::Tally;
+use crate::output::Sink;
 use crate::pack::RulePack;
+use crate::render::stream::{Streamed, Writer};
 use crate::report::Report;
 use crate::waiver::{Notice, Waivers};
 use crate::whatif::WhatIf;
 use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
-use rayon::prelude::*;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -449,6 +451,19 @@ fn calibrate(args: &CalibrateArgs) -> Result<Outcome> {
     Ok(Outcome { stdout, code })
 }
 
+/// One deal of a portfolio, assessed: what the decision line needs, and its part of the
+/// output (rendered, or its report kept for a format that needs every report first).
+struct Assessed {
+    file: String,
+    over: Option<String>,
+    output: Output,
+}
+
+enum Output {
+    Written(String),
+    Kept(Box<Report>),
+}
+
 fn assess(args: &AssessArgs) -> Result<Outcome> {
     let found = crate::batch::deal_files(&args.deals, &args.waivers);
     for skipped in &found.skipped_waivers {
@@ -476,14 +491,12 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
     };
     threshold.check(&pack)?;
     let today = args.today.unwrap_or_else(|| chrono::Local::now().date_naive());
-    let mut waivers = if args.waivers.is_empty() {
+    let waivers = if args.waivers.is_empty() {
         Waivers::none(today)
     } else {
         Waivers::load(&args.waivers, &pack, today)?
     };
     let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
-    let mut reports: Vec<Report> = Vec::new();
-    let mut failed = 0;
     let shows_what_if = !args.quiet
         && matches!(
             args.format,
@@ -494,40 +507,70 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
     } else {
         WhatIf::ScenariosOnly
     };
-    // Deals are independent: assessed on every core, reported in the order given.
-    let assessed: Vec<Result<Report>> = files
-        .par_iter()
-        .map(|path| {
-            let mode = crate::deal_check::EvidenceMode {
-                scan: !args.no_evidence,
-                strict: args.strict,
-                allowed: &args.allow_path,
-            };
-            let loaded = crate::deal_check::load(path, &pack, mode)?;
-            crate::whatif::report(
-                &path.display().to_string(),
-                &loaded,
-                &pack,
-                args.scenario.as_deref(),
-                what_if,
-            )
-        })
-        .collect();
-    for assessed in assessed {
+    let streamed = match args.format {
+        Format::Table if args.quiet => Some(Streamed::Summary),
+        Format::Json => Some(Streamed::Json),
+        Format::Csv => Some(Streamed::Csv),
+        Format::Github => Some(Streamed::Github),
+        Format::Sarif => Some(Streamed::Sarif),
+        Format::Junit => Some(Streamed::Junit),
+        _ => None,
+    };
+    let mut sink = match &args.output {
+        Some(output) => Sink::file(output)?,
+        None => Sink::stdout(),
+    };
+    let writer = streamed
+        .map(|format| Writer::start(format, &pack, &threshold, &mut sink))
+        .transpose()?;
+    // Reports kept for the formats that need every one before they write; the others are
+    // written as each deal is done, in the order given.
+    let mut reports: Vec<Report> = Vec::new();
+    let mut tally = Tally::default();
+    let waivers = std::sync::Mutex::new(waivers);
+    let assess_one = |path: &PathBuf| -> Result<Assessed> {
+        let mode = crate::deal_check::EvidenceMode {
+            scan: !args.no_evidence,
+            strict: args.strict,
+            allowed: &args.allow_path,
+        };
+        let loaded = crate::deal_check::load(path, &pack, mode)?;
+        let file = path.display().to_string();
+        let mut report = crate::whatif::report(&file, &loaded, &pack, args.scenario.as_deref(), what_if)?;
+        waivers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .apply(&mut report, &pack);
+        if let Some(baseline) = &baseline {
+            baseline.compare(&mut report, &pack);
+        }
+        let over = threshold.exceeded_as(&report, &pack);
+        let output = match &writer {
+            Some(writer) => Output::Written(writer.render(&report)?),
+            None => Output::Kept(Box::new(report)),
+        };
+        Ok(Assessed { file, over, output })
+    };
+    let mut failed = 0;
+    let mut take = |assessed: Result<Assessed>| -> Result<()> {
         match assessed {
-            Ok(mut report) => {
-                waivers.apply(&mut report, &pack);
-                if let Some(baseline) = &baseline {
-                    baseline.compare(&mut report, &pack);
+            Ok(a) => {
+                tally.add(&a.file, a.over.as_deref());
+                match (a.output, &writer) {
+                    (Output::Written(part), Some(writer)) => writer.write(&part, &mut sink)?,
+                    (Output::Written(_), None) => {}
+                    (Output::Kept(report), _) => reports.push(*report),
                 }
-                reports.push(report);
             }
             Err(e) => {
                 failed += 1;
                 crate::diagnostic::warn(format_args!("error: {e:#}"));
             }
         }
-    }
+        Ok(())
+    };
+    crate::batch::in_order(&files, assess_one, &mut take)?;
+    let waivers = waivers.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut stale = 0;
     for (waiver, notice) in waivers.notices() {
         let error = args.strict && notice != Notice::ExpiresSoon;
@@ -535,21 +578,25 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
         let kind = if error { "error" } else { "warning" };
         crate::diagnostic::warn(format_args!("{kind}: {}", waivers.describe(waiver, &notice)));
     }
-    let stdout = match args.format {
-        Format::Table if args.quiet => crate::render::summary::render(&reports),
-        Format::Table => crate::render::table::render(&reports),
-        Format::Json => crate::render::json::render(&reports, &pack.files)?,
-        Format::Csv => crate::render::csv::render(&reports)?,
-        Format::Sarif => crate::render::sarif::render(&reports, &pack, &threshold)?,
-        Format::Github => crate::render::github::render(&reports, &pack, &threshold),
-        Format::Junit => crate::render::junit::render(&reports, &pack, &threshold),
-        Format::Markdown => crate::render::markdown::render(&reports),
-        Format::Html => crate::render::html::render(&reports),
-        Format::Worksheet => crate::render::worksheet::render(&reports, &pack),
+    let rest = match (writer, args.format) {
+        (Some(writer), _) => {
+            writer.finish(&mut sink)?;
+            String::new()
+        }
+        (None, Format::Table) => crate::render::table::render(&reports),
+        (None, Format::Markdown) => crate::render::markdown::render(&reports),
+        (None, Format::Html) => crate::render::html::render(&reports),
+        (None, Format::Worksheet) => crate::render::worksheet::render(&reports, &pack),
+        // Written deal by deal above; whole, should that ever change.
+        (None, Format::Json) => crate::render::json::render(&reports, &pack.files)?,
+        (None, Format::Csv) => crate::render::csv::render(&reports)?,
+        (None, Format::Github) => crate::render::github::render(&reports, &pack, &threshold),
+        (None, Format::Sarif) => crate::render::sarif::render(&reports, &pack, &threshold)?,
+        (None, Format::Junit) => crate::render::junit::render(&reports, &pack, &threshold),
     };
-    let exceeded = reports.iter().any(|r| threshold.exceeded_by(r, &pack));
+    sink.write(&rest)?;
     if threshold.is_set() {
-        crate::diagnostic::warn(format_args!("{}", threshold.decision(&reports, &pack)));
+        crate::diagnostic::warn(format_args!("{}", threshold.decision(&tally)));
     }
     if failed > 0 {
         crate::diagnostic::warn(format_args!("error: {failed} deal file(s) could not be assessed"));
@@ -557,19 +604,14 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
     if stale > 0 {
         crate::diagnostic::warn(format_args!("error: {stale} waiver(s) expired or unused (--strict)"));
     }
-    let code = match (failed + stale, exceeded) {
+    let code = match (failed + stale, tally.over > 0) {
         (0, false) => 0,
         (0, true) => 1,
         _ => 2,
     };
-    match &args.output {
-        Some(output) => {
-            crate::output::write_atomically(output, &stdout)?;
-            Ok(Outcome {
-                stdout: String::new(),
-                code,
-            })
-        }
-        None => Ok(Outcome { stdout, code }),
-    }
+    sink.finish()?;
+    Ok(Outcome {
+        stdout: String::new(),
+        code,
+    })
 }

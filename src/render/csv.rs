@@ -38,36 +38,49 @@ pub fn neutralise(cell: &str) -> String {
 }
 
 pub fn render(reports: &[Report]) -> Result<String> {
+    let mut out = header()?;
+    for r in reports {
+        out.push_str(&rows(r)?);
+    }
+    Ok(out)
+}
+
+/// The header line.
+pub fn header() -> Result<String> {
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(HEADER)?;
-    for r in reports {
-        for f in r.reported_findings() {
-            let paths: Vec<&str> = f.why.iter().map(|c| c.path.as_str()).collect();
-            let row = [
-                r.file.clone(),
-                r.deal.id.clone(),
-                f.rule.clone(),
-                f.title.clone(),
-                f.area.clone(),
-                f.problem.clone(),
-                f.blocking.to_string(),
-                f.severity.to_string(),
-                f.likelihood.to_string(),
-                f.inherent_risk.to_string(),
-                f.residual_severity.to_string(),
-                f.residual_likelihood.to_string(),
-                f.residual_risk.to_string(),
-                f.points.to_string(),
-                f.covered_by.clone().unwrap_or_default(),
-                paths.join(";"),
-                f.waived.is_some().to_string(),
-                f.waived.as_ref().map(|w| w.reason.clone()).unwrap_or_default(),
-                f.waived.as_ref().map(|w| w.owner.clone()).unwrap_or_default(),
-                f.waived.as_ref().map(|w| w.expires.clone()).unwrap_or_default(),
-                f.baseline.clone().unwrap_or_default(),
-            ];
-            out.write_record(row.iter().map(|c| neutralise(c)))?;
-        }
+    Ok(String::from_utf8(out.into_inner()?)?)
+}
+
+/// The rows of one deal's findings.
+pub fn rows(r: &Report) -> Result<String> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    for f in r.reported_findings() {
+        let paths: Vec<&str> = f.why.iter().map(|c| c.path.as_str()).collect();
+        let row = [
+            r.file.clone(),
+            r.deal.id.clone(),
+            f.rule.clone(),
+            f.title.clone(),
+            f.area.clone(),
+            f.problem.clone(),
+            f.blocking.to_string(),
+            f.severity.to_string(),
+            f.likelihood.to_string(),
+            f.inherent_risk.to_string(),
+            f.residual_severity.to_string(),
+            f.residual_likelihood.to_string(),
+            f.residual_risk.to_string(),
+            f.points.to_string(),
+            f.covered_by.clone().unwrap_or_default(),
+            paths.join(";"),
+            f.waived.is_some().to_string(),
+            f.waived.as_ref().map(|w| w.reason.clone()).unwrap_or_default(),
+            f.waived.as_ref().map(|w| w.owner.clone()).unwrap_or_default(),
+            f.waived.as_ref().map(|w| w.expires.clone()).unwrap_or_default(),
+            f.baseline.clone().unwrap_or_default(),
+        ];
+        out.write_record(row.iter().map(|c| neutralise(c)))?;
     }
     Ok(String::from_utf8(out.into_inner()?)?)
 }

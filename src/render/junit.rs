@@ -15,73 +15,95 @@ pub fn render(reports: &[Report], pack: &RulePack, threshold: &Threshold) -> Str
     let mut suites = String::new();
     let (mut tests, mut failures) = (0, 0);
     for r in reports {
-        let mut cases = String::new();
-        let (mut suite_tests, mut suite_failures) = (0, 0);
+        let one = suite(r, pack, threshold);
+        suites.push_str(&one.xml);
+        tests += one.tests;
+        failures += one.failures;
+    }
+    head(tests, failures) + &suites + TAIL
+}
 
-        let gated = r.gated();
-        let mut out = format!("{} {}: {}", gated.score, gated.band, r.verdict);
-        if let Some(w) = &r.waived {
-            let _ = write!(
-                out,
-                " ({} waived finding(s) taken out; {} {} with them)",
-                w.findings, r.residual.score, r.residual.band
-            );
-        }
-        let failure = threshold.deal_exceeds(r, pack).then(|| {
-            let over: String = r
-                .reported_findings()
-                .filter(|f| threshold.exceeded_by_finding(f, pack))
-                .map(|f| {
-                    let line = f.location.as_ref().map_or(1, |l| l.line);
-                    format!(
-                        "{} {} (residual risk {}, alone {} {}) at {}:{line}\n",
-                        f.rule, f.title, f.residual_risk, f.alone.score, f.alone.band, r.file
-                    )
-                })
-                .collect();
-            let over = if over.is_empty() {
-                "No finding crosses it alone: the findings together do.\n".to_string()
-            } else {
-                format!("Findings that alone cross it:\n{over}")
-            };
-            (format!("{} {} exceeds the threshold", gated.score, gated.band), over)
+/// The document's opening, with its totals.
+pub fn head(tests: usize, failures: usize) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"dealrisk\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\">\n"
+    )
+}
+
+pub const TAIL: &str = "</testsuites>\n";
+
+/// One deal's test suite and its counts.
+pub struct Suite {
+    pub xml: String,
+    pub tests: usize,
+    pub failures: usize,
+}
+
+pub fn suite(r: &Report, pack: &RulePack, threshold: &Threshold) -> Suite {
+    let mut cases = String::new();
+    let (mut suite_tests, mut suite_failures) = (0, 0);
+
+    let gated = r.gated();
+    let mut out = format!("{} {}: {}", gated.score, gated.band, r.verdict);
+    if let Some(w) = &r.waived {
+        let _ = write!(
+            out,
+            " ({} waived finding(s) taken out; {} {} with them)",
+            w.findings, r.residual.score, r.residual.band
+        );
+    }
+    let failure = threshold.deal_exceeds(r, pack).then(|| {
+        let over: String = r
+            .reported_findings()
+            .filter(|f| threshold.exceeded_by_finding(f, pack))
+            .map(|f| {
+                let line = f.location.as_ref().map_or(1, |l| l.line);
+                format!(
+                    "{} {} (residual risk {}, alone {} {}) at {}:{line}\n",
+                    f.rule, f.title, f.residual_risk, f.alone.score, f.alone.band, r.file
+                )
+            })
+            .collect();
+        let over = if over.is_empty() {
+            "No finding crosses it alone: the findings together do.\n".to_string()
+        } else {
+            format!("Findings that alone cross it:\n{over}")
+        };
+        (format!("{} {} exceeds the threshold", gated.score, gated.band), over)
+    });
+    case(&mut cases, &r.file, "deal", &out, failure.as_ref());
+    suite_tests += 1;
+    suite_failures += usize::from(failure.is_some());
+
+    for s in &r.scenarios {
+        let out = format!(
+            "{} {}: {} ({:+} on the deal)",
+            s.residual.score, s.residual.band, s.verdict, s.change
+        );
+        let failure = threshold.scenario_exceeds(s, pack).then(|| {
+            (
+                format!("{} {} exceeds the threshold", s.residual.score, s.residual.band),
+                format!("Scenario `{}`: {}\n", s.name, s.title),
+            )
         });
-        case(&mut cases, &r.file, "deal", &out, failure.as_ref());
+        case(
+            &mut cases,
+            &r.file,
+            &format!("scenario {}", s.name),
+            &out,
+            failure.as_ref(),
+        );
         suite_tests += 1;
         suite_failures += usize::from(failure.is_some());
-
-        for s in &r.scenarios {
-            let out = format!(
-                "{} {}: {} ({:+} on the deal)",
-                s.residual.score, s.residual.band, s.verdict, s.change
-            );
-            let failure = threshold.scenario_exceeds(s, pack).then(|| {
-                (
-                    format!("{} {} exceeds the threshold", s.residual.score, s.residual.band),
-                    format!("Scenario `{}`: {}\n", s.name, s.title),
-                )
-            });
-            case(
-                &mut cases,
-                &r.file,
-                &format!("scenario {}", s.name),
-                &out,
-                failure.as_ref(),
-            );
-            suite_tests += 1;
-            suite_failures += usize::from(failure.is_some());
-        }
-        let _ = write!(
-            suites,
+    }
+    Suite {
+        xml: format!(
             "  <testsuite name=\"{}\" tests=\"{suite_tests}\" failures=\"{suite_failures}\" errors=\"0\">\n{cases}  </testsuite>\n",
             text(&r.file)
-        );
-        tests += suite_tests;
-        failures += suite_failures;
+        ),
+        tests: suite_tests,
+        failures: suite_failures,
     }
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"dealrisk\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\">\n{suites}</testsuites>\n"
-    )
 }
 
 fn case(out: &mut String, file: &str, name: &str, system_out: &str, failure: Option<&(String, String)>) {

@@ -14,25 +14,16 @@ use std::collections::BTreeMap;
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 pub fn render(reports: &[Report], pack: &RulePack, threshold: &Threshold) -> Result<String> {
-    let mut rules: BTreeMap<&str, Value> = BTreeMap::new();
+    let mut rules: BTreeMap<String, Value> = BTreeMap::new();
     for f in reports.iter().flat_map(Report::reported_findings) {
         if !rules.contains_key(f.rule.as_str()) {
-            rules.insert(&f.rule, descriptor(f, pack));
+            rules.insert(f.rule.clone(), descriptor(&f.rule, &f.title, pack));
         }
     }
-    let index: BTreeMap<&str, usize> = rules.keys().enumerate().map(|(i, id)| (*id, i)).collect();
-    let tool = json!({"driver": {
-        "name": "dealrisk",
-        "version": env!("CARGO_PKG_VERSION"),
-        "informationUri": "https://github.com/dealrisk/dealrisk",
-        "rules": rules.into_values().collect::<Vec<_>>(),
-    }});
+    let index: BTreeMap<&str, usize> = rules.keys().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
     // Written result by result, compact: a portfolio's log can hold a million results, and
     // one JSON tree of them would take gigabytes.
-    let mut out = format!(
-        "{{\"$schema\":\"{SCHEMA}\",\"version\":\"2.1.0\",\"runs\":[{{\"tool\":{},\"columnKind\":\"unicodeCodePoints\",\"results\":[",
-        serde_json::to_string(&tool)?
-    );
+    let mut out = head(&rules)?;
     let findings = reports.iter().flat_map(|r| r.reported_findings().map(move |f| (r, f)));
     for (i, (r, f)) in findings.enumerate() {
         if i > 0 {
@@ -46,14 +37,61 @@ pub fn render(reports: &[Report], pack: &RulePack, threshold: &Threshold) -> Res
             threshold,
         ))?);
     }
-    out.push_str("]}]}\n");
+    out.push_str(TAIL);
     Ok(out)
 }
 
+/// The log up to its first result: the tool, with the rules of every finding (by id).
+pub fn head(rules: &BTreeMap<String, Value>) -> Result<String> {
+    let tool = json!({"driver": {
+        "name": "dealrisk",
+        "version": env!("CARGO_PKG_VERSION"),
+        "informationUri": "https://github.com/dealrisk/dealrisk",
+        "rules": rules.values().collect::<Vec<_>>(),
+    }});
+    Ok(format!(
+        "{{\"$schema\":\"{SCHEMA}\",\"version\":\"2.1.0\",\"runs\":[{{\"tool\":{},\"columnKind\":\"unicodeCodePoints\",\"results\":[",
+        serde_json::to_string(&tool)?
+    ))
+}
+
+pub const TAIL: &str = "]}]}\n";
+
+/// A rule index not yet known: results written before the last deal is assessed carry it,
+/// and it is replaced by the rule's place among every finding's rules when the log is done.
+pub const UNKNOWN_INDEX: usize = usize::MAX;
+
+/// The text `UNKNOWN_INDEX` takes in a result, and the text of a known index.
+pub fn index_text(index: usize) -> String {
+    format!("\"ruleIndex\":{index}")
+}
+
+/// One deal's results, a line each: its rule and title as a JSON pair, a tab, the result
+/// with `UNKNOWN_INDEX` as its rule index (a JSON text holds no raw tab or line break).
+pub fn results(r: &Report, pack: &RulePack, threshold: &Threshold) -> Result<String> {
+    let mut out = String::new();
+    for f in r.reported_findings() {
+        out.push_str(&serde_json::to_string(&(&f.rule, &f.title))?);
+        out.push('\t');
+        out.push_str(&serde_json::to_string(&result(r, f, UNKNOWN_INDEX, pack, threshold))?);
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// A line of `results`: the rule, its title, the result.
+pub fn split_line(line: &str) -> Result<(String, String, &str)> {
+    let (pair, result) = line
+        .split_once('\t')
+        .ok_or_else(|| anyhow::anyhow!("a SARIF result line without its rule"))?;
+    let (rule, title): (String, String) = serde_json::from_str(pair)?;
+    Ok((rule, title, result))
+}
+
 /// The rule as code-scanning UIs show it: title, rationale, what to do, references.
-fn descriptor(f: &Finding, pack: &RulePack) -> Value {
-    let Ok(e) = crate::explain::explain(pack, &f.rule) else {
-        return json!({"id": f.rule, "shortDescription": {"text": f.title}});
+pub fn descriptor(rule: &str, title: &str, pack: &RulePack) -> Value {
+    let Ok(e) = crate::explain::explain(pack, rule) else {
+        return json!({"id": rule, "shortDescription": {"text": title}});
     };
     let references: String = e.references.iter().map(|r| format!("\n- {r}")).collect();
     let text = format!(
