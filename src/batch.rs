@@ -307,3 +307,47 @@ pub fn in_order<T: Sync, R: Send>(
         outcome
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::in_order;
+
+    #[test]
+    fn results_come_in_the_items_order_whatever_the_timing() {
+        let items: Vec<u64> = (0..300).collect();
+        // Uneven work: later items often finish before earlier ones.
+        let work = |&i: &u64| {
+            std::hint::black_box((0..(i % 7) * 20_000).map(|b| b % 3).sum::<u64>());
+            i
+        };
+        let mut seen = Vec::new();
+        in_order(&items, work, |r| {
+            seen.push(r);
+            Ok(())
+        })
+        .expect("no error");
+        assert_eq!(seen, items);
+    }
+
+    #[test]
+    fn an_error_taking_a_result_stops_the_run() {
+        let items: Vec<usize> = (0..1_000).collect();
+        let mut taken = 0;
+        let outcome = in_order(
+            &items,
+            |&i| i,
+            |i| {
+                taken += 1;
+                if i == 100 { anyhow::bail!("disk full") } else { Ok(()) }
+            },
+        );
+        assert_eq!(outcome.expect_err("stops").to_string(), "disk full");
+        assert_eq!(taken, 101);
+    }
+
+    #[test]
+    fn no_items_no_results() {
+        let items: Vec<u8> = Vec::new();
+        in_order(&items, |&i| i, |_| anyhow::bail!("nothing to take")).expect("nothing taken");
+    }
+}
