@@ -1,11 +1,13 @@
 //! A deal file assessed end to end (samples it names in `samples/` are scanned) and rendered in
 //! every format: terminal formats must carry no control text, JSON and SARIF must parse, XML must
-//! hold only characters XML allows.
+//! hold only characters XML allows, and SARIF written deal by deal must be the log written whole.
 #![no_main]
 
-use dealrisk::batch::Threshold;
+use dealrisk::batch::{Tally, Threshold};
 use dealrisk::deal_check::{EvidenceMode, load};
+use dealrisk::output::Sink;
 use dealrisk::render;
+use dealrisk::render::stream::{Streamed, Writer};
 use dealrisk::whatif::{WhatIf, report};
 use libfuzzer_sys::fuzz_target;
 
@@ -45,5 +47,17 @@ fuzz_target!(|bytes: &[u8]| {
     dealrisk_fuzz::assert_xml_chars("junit", &render::junit::render(&reports, pack, &threshold));
     dealrisk_fuzz::assert_xml_chars("html", &render::html::render(&reports));
     let _ = render::csv::render(&reports).expect("CSV renders");
-    let _ = threshold.decision(&reports, pack);
+    let mut tally = Tally::default();
+    tally.add("deal.toml", threshold.exceeded_as(&reports[0], pack).as_deref());
+    let _ = threshold.decision(&tally);
+    // Written deal by deal (through its spool), SARIF is the log written whole.
+    let streamed = path.with_file_name("streamed.sarif");
+    let mut sink = Sink::file(&streamed).expect("the report file opens");
+    let writer = Writer::start(Streamed::Sarif, pack, &threshold, &mut sink).expect("SARIF starts");
+    let part = writer.render(&reports[0]).expect("SARIF results render");
+    writer.write(&part, &mut sink).expect("SARIF results are spooled");
+    writer.finish(&mut sink).expect("SARIF finishes");
+    sink.finish().expect("the report file is written");
+    let whole = render::sarif::render(&reports, pack, &threshold).expect("SARIF renders");
+    assert_eq!(std::fs::read_to_string(&streamed).expect("the report reads back"), whole);
 });
