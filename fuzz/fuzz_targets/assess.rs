@@ -23,7 +23,11 @@ fuzz_target!(|bytes: &[u8]| {
         return;
     };
     // Full what-if only for small deals: it re-assesses the deal once per mitigation and answer.
-    let what_if = if bytes.len() < 2048 { WhatIf::Full } else { WhatIf::ScenariosOnly };
+    let what_if = if bytes.len() < 2048 {
+        WhatIf::Full
+    } else {
+        WhatIf::ScenariosOnly
+    };
     let Ok(r) = report("deal.toml", &loaded, pack, None, what_if) else {
         return;
     };
@@ -42,8 +46,14 @@ fuzz_target!(|bytes: &[u8]| {
     ] {
         dealrisk_fuzz::assert_terminal_safe(format, &text);
     }
-    dealrisk_fuzz::assert_json("json", &render::json::render(&reports, &pack.files).expect("JSON renders"));
-    dealrisk_fuzz::assert_json("sarif", &render::sarif::render(&reports, pack, &threshold).expect("SARIF renders"));
+    dealrisk_fuzz::assert_json(
+        "json",
+        &render::json::render(&reports, &pack.files).expect("JSON renders"),
+    );
+    dealrisk_fuzz::assert_json(
+        "sarif",
+        &render::sarif::render(&reports, pack, &threshold).expect("SARIF renders"),
+    );
     dealrisk_fuzz::assert_xml_chars("junit", &render::junit::render(&reports, pack, &threshold));
     dealrisk_fuzz::assert_xml_chars("html", &render::html::render(&reports));
     let _ = render::csv::render(&reports).expect("CSV renders");
@@ -59,5 +69,8 @@ fuzz_target!(|bytes: &[u8]| {
     writer.finish(&mut sink).expect("SARIF finishes");
     sink.finish().expect("the report file is written");
     let whole = render::sarif::render(&reports, pack, &threshold).expect("SARIF renders");
-    assert_eq!(std::fs::read_to_string(&streamed).expect("the report reads back"), whole);
+    assert_eq!(
+        std::fs::read_to_string(&streamed).expect("the report reads back"),
+        whole
+    );
 });

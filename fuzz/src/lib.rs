@@ -60,9 +60,10 @@ pub fn assert_json(format: &str, text: &str) {
 }
 
 pub fn assert_xml_chars(format: &str, text: &str) {
-    if let Some(c) = text.chars().find(|&c| {
-        !matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-    }) {
+    if let Some(c) = text
+        .chars()
+        .find(|&c| !matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..))
+    {
         panic!("{format} output carries U+{:04X}, which XML forbids", u32::from(c));
     }
 }
