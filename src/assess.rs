@@ -67,6 +67,7 @@ fn assess_unlocated(file: &str, deal: &Deal, pack: &RulePack, detail: Detail, me
     let root = Scope::of_deal(&deal_json, memo)?;
     let derived = facts::derive(deal, &deal_json, &root, pack)?;
     let mut raw = category_findings(&derived, pack);
+    raw.retain(|r| !pack.not_run.contains(&r.rule));
     raw.extend(rule_findings(&deal_json, &root, &derived, pack, detail)?);
 
     let flags: Vec<Flag> = raw

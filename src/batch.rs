@@ -16,8 +16,9 @@ pub struct DealFiles {
 }
 
 /// Files given as other inputs (`waivers`) are not deals; nor is any waiver file met in a
-/// folder, since a team keeps its waivers beside its deals.
-pub fn deal_files(inputs: &[PathBuf], waivers: &[PathBuf]) -> DealFiles {
+/// folder, since a team keeps its waivers beside its deals. A folder with no deal in it is an
+/// error: a CI job whose deals moved must not pass for having assessed nothing.
+pub fn deal_files(inputs: &[PathBuf], waivers: &[PathBuf]) -> Result<DealFiles> {
     let waivers: Vec<PathBuf> = waivers.iter().filter_map(|p| p.canonicalize().ok()).collect();
     let mut out = DealFiles {
         deals: Vec::new(),
@@ -28,6 +29,7 @@ pub fn deal_files(inputs: &[PathBuf], waivers: &[PathBuf]) -> DealFiles {
             let mut found = Vec::new();
             collect(input, &mut found);
             found.sort();
+            let before = out.deals.len();
             for file in found {
                 if file.canonicalize().is_ok_and(|c| waivers.contains(&c)) {
                     continue;
@@ -38,11 +40,17 @@ pub fn deal_files(inputs: &[PathBuf], waivers: &[PathBuf]) -> DealFiles {
                     out.deals.push(file);
                 }
             }
+            if out.deals.len() == before {
+                bail!(
+                    "{}: no deal file found: a folder is searched, with its subfolders, for `*.toml` deal files (waiver files aside); name a deal file or a folder that holds one",
+                    input.display()
+                );
+            }
         } else {
             out.deals.push(input.clone());
         }
     }
-    out
+    Ok(out)
 }
 
 /// A TOML file whose only table is `[[waiver]]`.
@@ -209,30 +217,56 @@ impl Threshold {
     }
 }
 
-/// What the decision line and the exit code need of each deal, kept as its report is written
-/// instead of the report itself.
+/// What the decision line, the totals line and the exit code need of each deal, kept as its
+/// report is written instead of the report itself.
 #[derive(Debug, Default)]
 pub struct Tally {
     pub assessed: usize,
     /// Deals over the threshold.
     pub over: usize,
-    /// The first `NAMED` of them, with what makes each exceed.
+    /// Deal files that could not be read or assessed.
+    pub failed: usize,
+    /// The first `NAMED` of the deals over the threshold, with what makes each exceed.
     named: Vec<String>,
+    /// Deals per band, as gated (waived findings taken out).
+    bands: BTreeMap<String, usize>,
 }
 
 impl Tally {
     const NAMED: usize = 20;
 
-    /// Counts a deal assessed; `over` says what makes it exceed, if it does
+    /// Counts a deal assessed in `band`; `over` says what makes it exceed, if it does
     /// (`Threshold::exceeded_as`).
-    pub fn add(&mut self, file: &str, over: Option<&str>) {
+    pub fn add(&mut self, file: &str, band: &str, over: Option<&str>) {
         self.assessed += 1;
+        *self.bands.entry(band.to_string()).or_default() += 1;
         if let Some(why) = over {
             self.over += 1;
             if self.named.len() < Self::NAMED {
                 self.named.push(format!("{file} ({why})"));
             }
         }
+    }
+
+    /// Counts a deal file that could not be assessed.
+    pub fn fail(&mut self) {
+        self.failed += 1;
+    }
+
+    /// One line for the end of a run: deals assessed per band, worst first, and those that
+    /// could not be read (`dealrisk: 5 deal(s) assessed: 2 critical, 3 low; 1 could not be assessed`).
+    pub fn totals(&self, pack: &RulePack) -> String {
+        let mut bands: Vec<(&String, &usize)> = self.bands.iter().collect();
+        bands.sort_by_key(|(band, _)| std::cmp::Reverse(pack.band_rank(band)));
+        let bands: Vec<String> = bands.iter().map(|(band, n)| format!("{n} {band}")).collect();
+        let mut line = format!("dealrisk: {} deal(s) assessed", self.assessed);
+        if !bands.is_empty() {
+            line.push_str(&format!(": {}", bands.join(", ")));
+        }
+        if self.failed > 0 {
+            line.push_str(&format!("; {} could not be assessed", self.failed));
+        }
+        line
     }
 }
 

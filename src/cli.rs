@@ -220,6 +220,15 @@ pub struct AssessArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100))]
     pub max_score: Option<u32>,
 
+    /// Run only these rules: ids (SD-HEALTH) or prefixes ending in `-` (RT-), comma-separated
+    /// or repeated. The score counts only the rules run.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Do not run these rules: ids or prefixes ending in `-`, comma-separated or repeated.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
     /// Waiver file(s): accepted risks, each with rule, reason, owner and expiry (docs/ci.md).
     ///
     /// Waived findings stay in the report, marked, and stop counting toward the thresholds.
@@ -451,10 +460,11 @@ fn calibrate(args: &CalibrateArgs) -> Result<Outcome> {
     Ok(Outcome { stdout, code })
 }
 
-/// One deal of a portfolio, assessed: what the decision line needs, and its part of the
-/// output (rendered, or its report kept for a format that needs every report first).
+/// One deal of a portfolio, assessed: what the totals and decision lines need, and its part
+/// of the output (rendered, or its report kept for a format that needs every report first).
 struct Assessed {
     file: String,
+    band: String,
     over: Option<String>,
     output: Output,
 }
@@ -462,10 +472,16 @@ struct Assessed {
 enum Output {
     Written(String),
     Kept(Box<Report>),
+    /// The deal could not be assessed: its error, and its part of a streamed output (an error
+    /// in SARIF, JUnit and GitHub annotations).
+    Failed {
+        error: String,
+        part: Option<String>,
+    },
 }
 
 fn assess(args: &AssessArgs) -> Result<Outcome> {
-    let found = crate::batch::deal_files(&args.deals, &args.waivers);
+    let found = crate::batch::deal_files(&args.deals, &args.waivers)?;
     for skipped in &found.skipped_waivers {
         crate::diagnostic::warn(format_args!(
             "note: {} is a waiver file, not a deal: skipped (pass it with --waivers to apply it)",
@@ -483,7 +499,13 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
                 .chain(&args.baseline),
         )?;
     }
-    let pack = RulePack::load(&args.rules)?;
+    let mut pack = RulePack::load(&args.rules)?;
+    let left_out = pack.select_rules(&args.select, &args.ignore)?;
+    if left_out > 0 {
+        crate::diagnostic::warn(format_args!(
+            "note: {left_out} rule(s) of the pack not run (--select, --ignore): the scores count only the others"
+        ));
+    }
     let threshold = crate::batch::Threshold {
         fail_on: args.fail_on.clone(),
         max_score: args.max_score,
@@ -528,15 +550,14 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
     let mut reports: Vec<Report> = Vec::new();
     let mut tally = Tally::default();
     let waivers = std::sync::Mutex::new(waivers);
-    let assess_one = |path: &PathBuf| -> Result<Assessed> {
+    let report_one = |path: &PathBuf, file: &str| -> Result<Report> {
         let mode = crate::deal_check::EvidenceMode {
             scan: !args.no_evidence,
             strict: args.strict,
             allowed: &args.allow_path,
         };
         let loaded = crate::deal_check::load(path, &pack, mode)?;
-        let file = path.display().to_string();
-        let mut report = crate::whatif::report(&file, &loaded, &pack, args.scenario.as_deref(), what_if)?;
+        let mut report = crate::whatif::report(file, &loaded, &pack, args.scenario.as_deref(), what_if)?;
         waivers
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -544,27 +565,53 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
         if let Some(baseline) = &baseline {
             baseline.compare(&mut report, &pack);
         }
+        Ok(report)
+    };
+    let assess_one = |path: &PathBuf| -> Result<Assessed> {
+        let file = path.display().to_string();
+        let report = match report_one(path, &file) {
+            Ok(report) => report,
+            Err(e) => {
+                let error = format!("{e:#}");
+                let part = writer.as_ref().map(|w| w.failed(&file, &error)).transpose()?;
+                return Ok(Assessed {
+                    file,
+                    band: String::new(),
+                    over: None,
+                    output: Output::Failed { error, part },
+                });
+            }
+        };
         let over = threshold.exceeded_as(&report, &pack);
+        let band = report.gated().band.clone();
         let output = match &writer {
             Some(writer) => Output::Written(writer.render(&report)?),
             None => Output::Kept(Box::new(report)),
         };
-        Ok(Assessed { file, over, output })
+        Ok(Assessed {
+            file,
+            band,
+            over,
+            output,
+        })
     };
-    let mut failed = 0;
     let mut take = |assessed: Result<Assessed>| -> Result<()> {
-        match assessed {
-            Ok(a) => {
-                tally.add(&a.file, a.over.as_deref());
-                match (a.output, &writer) {
-                    (Output::Written(part), Some(writer)) => writer.write(&part, &mut sink)?,
-                    (Output::Written(_), None) => {}
-                    (Output::Kept(report), _) => reports.push(*report),
+        let a = assessed?;
+        match (a.output, &writer) {
+            (Output::Failed { error, part }, _) => {
+                tally.fail();
+                crate::diagnostic::warn(format_args!("error: {error}"));
+                if let (Some(part), Some(writer)) = (part, &writer) {
+                    writer.write(&part, &mut sink)?;
                 }
             }
-            Err(e) => {
-                failed += 1;
-                crate::diagnostic::warn(format_args!("error: {e:#}"));
+            (output, _) => {
+                tally.add(&a.file, &a.band, a.over.as_deref());
+                match (output, &writer) {
+                    (Output::Written(part), Some(writer)) => writer.write(&part, &mut sink)?,
+                    (Output::Kept(report), _) => reports.push(*report),
+                    _ => {}
+                }
             }
         }
         Ok(())
@@ -595,16 +642,20 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
         (None, Format::Junit) => crate::render::junit::render(&reports, &pack, &threshold),
     };
     sink.write(&rest)?;
+    crate::diagnostic::warn(format_args!("{}", tally.totals(&pack)));
     if threshold.is_set() {
         crate::diagnostic::warn(format_args!("{}", threshold.decision(&tally)));
     }
-    if failed > 0 {
-        crate::diagnostic::warn(format_args!("error: {failed} deal file(s) could not be assessed"));
+    if tally.failed > 0 {
+        crate::diagnostic::warn(format_args!(
+            "error: {} deal file(s) could not be assessed",
+            tally.failed
+        ));
     }
     if stale > 0 {
         crate::diagnostic::warn(format_args!("error: {stale} waiver(s) expired or unused (--strict)"));
     }
-    let code = match (failed + stale, tally.over > 0) {
+    let code = match (tally.failed + stale, tally.over > 0) {
         (0, false) => 0,
         (0, true) => 1,
         _ => 2,

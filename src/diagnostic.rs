@@ -51,6 +51,18 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// The line and column an error message gives for `file` (`file:12:5: ...`, as `at_span`
+/// writes them), for outputs that place an error in the file (SARIF, GitHub annotations).
+pub fn located(message: &str, file: &str) -> Option<(usize, usize)> {
+    let rest = message
+        .lines()
+        .find_map(|line| line.strip_prefix(file)?.strip_prefix(':'))?;
+    let mut numbers = rest.splitn(3, ':');
+    let line = numbers.next()?.parse().ok()?;
+    let column = numbers.next()?.split(' ').next()?.parse().ok()?;
+    Some((line, column))
+}
+
 /// Renders one error at a span of a file, with the line quoted and the span underlined.
 pub fn at_span(file: &Path, source: &str, span: Option<Range<usize>>, message: &str) -> String {
     let Some(span) = span else {
@@ -199,6 +211,15 @@ pub fn parse_toml<T: serde::de::DeserializeOwned>(file: &Path, source: &str) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_where_an_error_is_located() {
+        let m = "deals/a.toml:12:5 (field `use.automated`): unknown variant `sole`\n   |";
+        assert_eq!(located(m, "deals/a.toml"), Some((12, 5)));
+        assert_eq!(located("deals/a.toml:3:1: expected `=`", "deals/a.toml"), Some((3, 1)));
+        assert_eq!(located("deals/a.toml: cannot be read", "deals/a.toml"), None);
+        assert_eq!(located("deals/b.toml:3:1: expected `=`", "deals/a.toml"), None);
+    }
 
     #[test]
     fn suggests_the_nearest_variant() {

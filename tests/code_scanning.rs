@@ -165,8 +165,116 @@ fn github_annotations_sit_on_the_triggering_line() {
         ))),
         "{out}"
     );
-    // One command per line: no message can break out of its annotation.
-    assert!(out.lines().all(|l| l.starts_with("::")));
+    // One command per line, no message can break out of its annotation; past the ten of
+    // each kind GitHub shows, a finding is a plain line of the log, and a notice counts them.
+    let plain = out.lines().filter(|l| !l.starts_with("::")).count();
+    assert!(plain > 0, "the reference case has more than ten error findings: {out}");
+    assert!(
+        out.lines()
+            .filter(|l| !l.starts_with("::"))
+            .all(|l| l.starts_with("examples/shopsense-ifa.toml:")),
+        "{out}"
+    );
+    for kind in ["::error ", "::warning ", "::notice "] {
+        assert!(
+            out.lines().filter(|l| l.starts_with(kind)).count() <= 10,
+            "{kind}: {out}"
+        );
+    }
+    assert_eq!(
+        out.lines().last().unwrap(),
+        format!(
+            "::notice title=dealrisk::{plain} more finding(s) and deal(s) are plain lines in this log: GitHub shows 10 annotations of each kind per step"
+        )
+    );
+}
+
+/// A portfolio of the examples with one deal file that does not parse (`title = 3`, line 3,
+/// column 9), assessed in `format`: stdout, stderr, exit code.
+fn with_a_broken_deal(format: &str) -> (String, String, i32) {
+    let dir = tempfile::tempdir().unwrap();
+    for file in example_files() {
+        let name = std::path::Path::new(&file).file_name().unwrap();
+        std::fs::copy(&file, dir.path().join(name)).unwrap();
+    }
+    std::fs::write(dir.path().join("broken.toml"), "[deal]\nid = \"x\"\ntitle = 3\n").unwrap();
+    let out = dealrisk()
+        .current_dir(dir.path())
+        .args(["assess", ".", "--no-evidence", "--format", format])
+        .output()
+        .unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).to_string();
+    (text(&out.stdout), text(&out.stderr), out.status.code().unwrap_or(-1))
+}
+
+#[test]
+fn a_deal_that_does_not_parse_is_an_error_in_sarif_junit_and_annotations() {
+    let (sarif, err, code) = with_a_broken_deal("sarif");
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("dealrisk: 5 deal(s) assessed: 2 critical, 1 medium, 2 low; 1 could not be assessed"),
+        "{err}"
+    );
+    let log: Value = serde_json::from_str(&sarif).unwrap();
+    let errors: Vec<String> = sarif_validator().iter_errors(&log).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notification = &invocation["toolExecutionNotifications"][0];
+    assert_eq!(notification["level"], "error");
+    let place = &notification["locations"][0]["physicalLocation"];
+    assert_eq!(place["artifactLocation"]["uri"], "./broken.toml");
+    assert_eq!(place["region"]["startLine"], 3);
+    assert_eq!(place["region"]["startColumn"], 9);
+    assert!(
+        notification["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("expected a string"),
+        "{notification}"
+    );
+    assert!(
+        !log["runs"][0]["results"].as_array().unwrap().is_empty(),
+        "the other deals' results stay"
+    );
+
+    let (junit, _, code) = with_a_broken_deal("junit");
+    assert_eq!(code, 2);
+    assert!(junit.contains("<testsuites name=\"dealrisk\" tests=\""), "{junit}");
+    assert!(junit.lines().nth(1).unwrap().ends_with("errors=\"1\">"), "{junit}");
+    assert!(
+        junit.contains("<testsuite name=\"./broken.toml\" tests=\"1\" failures=\"0\" errors=\"1\">\n    <testcase classname=\"./broken.toml\" name=\"deal\">\n      <error message=\"the deal file could not be assessed\" type=\"unreadable\">./broken.toml:3:9 (field `deal.title`): invalid type: integer `3`, expected a string"),
+        "{junit}"
+    );
+
+    let (github, _, code) = with_a_broken_deal("github");
+    assert_eq!(code, 2);
+    assert!(
+        github.lines().any(|l| l.starts_with(
+            "::error file=./broken.toml,line=3,col=9,title=dealrisk%3A the deal file could not be assessed::./broken.toml:3:9"
+        )),
+        "{github}"
+    );
+
+    // The formats that list reports list the others and stay valid.
+    let (json, _, code) = with_a_broken_deal("json");
+    assert_eq!(code, 2);
+    let doc: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(doc["reports"].as_array().unwrap().len(), 5);
+}
+
+#[test]
+fn an_absolute_path_is_a_file_uri_in_sarif() {
+    let path = std::fs::canonicalize("examples/research-aggregated.toml").unwrap();
+    let (out, _) = run(&["assess", path.to_str().unwrap(), "--format", "sarif"]);
+    let log: Value = serde_json::from_str(&out).unwrap();
+    let uri = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(
+        uri.starts_with("file:///") && uri.ends_with("/examples/research-aggregated.toml"),
+        "{uri}"
+    );
 }
 
 #[test]
@@ -287,7 +395,14 @@ fn the_example_workflow_runs_on_the_examples() {
         codes.push(out.status.code().unwrap());
         if command.contains("github") {
             let stdout = String::from_utf8(out.stdout).unwrap();
-            assert!(stdout.lines().all(|l| l.starts_with("::")), "{stdout}");
+            // Annotations past GitHub's ten per kind are plain lines, counted by a last notice.
+            assert!(
+                stdout
+                    .lines()
+                    .all(|l| l.starts_with("::") || l.starts_with("examples/")),
+                "{stdout}"
+            );
+            assert!(stdout.lines().last().unwrap().starts_with("::notice title=dealrisk::"));
             let stderr = String::from_utf8(out.stderr).unwrap();
             assert!(stderr.contains("2 of 5 deal(s) exceed --fail-on high"), "{stderr}");
         }

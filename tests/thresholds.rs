@@ -15,8 +15,14 @@ fn fail_on_a_band_exits_1_and_says_which_deals() {
     let (code, _, err) = run(&["assess", "examples/", "--fail-on", "high", "--quiet"]);
     assert_eq!(code, 1);
     // examples/ holds a waiver file besides the deals: a note says it is skipped.
-    let (notes, decision): (Vec<&str>, Vec<&str>) = err.lines().partition(|l| l.starts_with("note: "));
+    let (notes, lines): (Vec<&str>, Vec<&str>) = err.lines().partition(|l| l.starts_with("note: "));
     assert_eq!(notes.len(), 1, "{err}");
+    let (totals, decision): (Vec<&str>, Vec<&str>) = lines.iter().partition(|l| l.contains(" assessed: "));
+    assert_eq!(
+        totals,
+        ["dealrisk: 5 deal(s) assessed: 2 critical, 1 medium, 2 low"],
+        "{err}"
+    );
     assert_eq!(decision.len(), 1, "one line of decision: {err}");
     assert!(
         decision[0]
@@ -41,7 +47,7 @@ fn the_decision_line_names_at_most_twenty_deals() {
         "--no-evidence",
     ]);
     assert_eq!(code, 1, "{err}");
-    let line = err.lines().find(|l| l.starts_with("dealrisk: ")).unwrap();
+    let line = err.lines().find(|l| l.contains(" exceed ")).unwrap();
     assert!(
         line.starts_with("dealrisk: 23 of 23 deal(s) exceed --fail-on low: "),
         "{line}"
@@ -54,7 +60,23 @@ fn the_decision_line_names_at_most_twenty_deals() {
 fn within_the_threshold_exits_0() {
     let (code, _, err) = run(&["assess", "examples/research-aggregated.toml", "--fail-on", "medium"]);
     assert_eq!(code, 0);
-    assert_eq!(err.trim(), "dealrisk: no deal exceeds --fail-on medium (1 assessed)");
+    assert_eq!(
+        err.trim(),
+        "dealrisk: 1 deal(s) assessed: 1 low\ndealrisk: no deal exceeds --fail-on medium (1 assessed)"
+    );
+}
+
+#[test]
+fn a_folder_without_deals_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.md"), "no deals here").unwrap();
+    let (code, out, err) = run(&["assess", dir.path().to_str().unwrap(), "--fail-on", "high"]);
+    assert_eq!(code, 2, "a CI job whose deals moved must not pass: {err}");
+    assert!(out.is_empty());
+    assert!(
+        err.starts_with(&format!("error: {}: no deal file found", dir.path().display())),
+        "{err}"
+    );
 }
 
 #[test]
@@ -116,4 +138,70 @@ fn one_bad_file_does_not_hide_the_others() {
     assert!(out.contains("b-good.toml\t0 low"), "{out}");
     assert!(err.contains("a-broken.toml:1:6"), "{err}");
     assert!(err.contains("1 deal file(s) could not be assessed"), "{err}");
+}
+
+#[test]
+fn select_and_ignore_choose_the_rules_run() {
+    let (_, all, _) = run(&["assess", "examples/shopsense-ifa.toml", "--quiet", "--no-evidence"]);
+    // Every regulatory trigger and one category left out: none of them is found, the score falls.
+    let (code, some, err) = run(&[
+        "assess",
+        "examples/shopsense-ifa.toml",
+        "--quiet",
+        "--no-evidence",
+        "--ignore",
+        "RT-,SD-PHARMACY",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.starts_with("note: "), "{err}");
+    assert!(
+        err.contains("rule(s) of the pack not run (--select, --ignore)"),
+        "{err}"
+    );
+    let score = |line: &str| -> u32 {
+        line.split('\t')
+            .nth(1)
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert!(score(&some) <= score(&all), "{all} -> {some}");
+    let (_, json, _) = run(&[
+        "assess",
+        "examples/shopsense-ifa.toml",
+        "--format",
+        "json",
+        "--no-evidence",
+        "--select",
+        "DI-",
+        "--select",
+        "SD-HEALTH",
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let rules: Vec<&str> = doc["reports"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(!rules.is_empty());
+    assert!(
+        rules.iter().all(|r| r.starts_with("DI-") || *r == "SD-HEALTH"),
+        "{rules:?}"
+    );
+    assert!(rules.contains(&"SD-HEALTH"), "{rules:?}");
+
+    // A misspelt id is an error, with the nearest one: it would otherwise keep the rule.
+    let (code, out, err) = run(&["assess", "examples/shopsense-ifa.toml", "--ignore", "CE-FRONTPAGE"]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(
+        err.starts_with(
+            "error: --ignore `CE-FRONTPAGE`: no rule of the pack has this id or prefix; did you mean `CE-FRONT-PAGE`?"
+        ),
+        "{err}"
+    );
 }

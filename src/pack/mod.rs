@@ -51,6 +51,9 @@ pub struct RulePack {
     pub value_shapes: BTreeMap<String, ValueShape>,
     /// The files the pack was read from, in reading order.
     pub files: Vec<String>,
+    /// Findings of sensitive categories left out by `--select` and `--ignore` (the rules left
+    /// out are gone from `rules`).
+    pub not_run: std::collections::BTreeSet<String>,
     /// The evidence scan's automata, built from the categories' signals on first use.
     lexicon: std::sync::OnceLock<crate::evidence::lexicon::Lexicon>,
     /// Which file each record came from, keyed by (section, id), and each file's text.
@@ -91,6 +94,40 @@ impl RulePack {
         collect_embedded(&DEFAULT_PACK, &mut files);
         files.sort_by(|a, b| a.0.cmp(&b.0));
         files
+    }
+
+    /// Keeps the rules `select` names (every rule when it is empty) less those `ignore` names
+    /// (`--select`, `--ignore`), and says how many were left out. Each entry is a finding id
+    /// (a rule's, `CE-FRONT-PAGE`, or a sensitive category's, `SD-HEALTH`) or a prefix ending in
+    /// `-` (`RT-`: every regulatory trigger). One that names nothing is an error with the
+    /// nearest id, since a misspelt `--ignore` would silently keep the rule.
+    pub fn select_rules(&mut self, select: &[String], ignore: &[String]) -> Result<usize> {
+        let names = |entry: &str, id: &str| {
+            if entry.ends_with('-') {
+                id.starts_with(entry)
+            } else {
+                id == entry
+            }
+        };
+        let ids: Vec<String> = self.finding_ids().map(str::to_string).collect();
+        for (option, entries) in [("--select", select), ("--ignore", ignore)] {
+            for entry in entries {
+                if !ids.iter().any(|id| names(entry, id)) {
+                    let hint = crate::diagnostic::nearest(entry, ids.iter().map(String::as_str))
+                        .map(|n| format!("; did you mean `{n}`?"))
+                        .unwrap_or_default();
+                    bail!(
+                        "{option} `{entry}`: no rule of the pack has this id or prefix{hint} (expected a rule id such as `SD-HEALTH`, or a prefix ending in `-` such as `RT-`; `dealrisk rules list` lists them)"
+                    );
+                }
+            }
+        }
+        let runs = |id: &str| {
+            (select.is_empty() || select.iter().any(|e| names(e, id))) && !ignore.iter().any(|e| names(e, id))
+        };
+        self.not_run = ids.iter().filter(|id| !runs(id)).cloned().collect();
+        self.rules.retain(|id, _| runs(id));
+        Ok(self.not_run.len())
     }
 
     /// The signals of the categories, compiled for scanning data.
@@ -357,6 +394,7 @@ impl Builder {
             rules: self.rules,
             value_shapes: self.value_shapes,
             files: self.files,
+            not_run: Default::default(),
             lexicon: std::sync::OnceLock::new(),
             origins: self.origins.into_iter().map(|(k, (_, f))| (k, f)).collect(),
             sources: self.sources,

@@ -20,13 +20,23 @@ pub fn render(reports: &[Report], pack: &RulePack, threshold: &Threshold) -> Str
         tests += one.tests;
         failures += one.failures;
     }
-    head(tests, failures) + &suites + TAIL
+    head(tests, failures, 0) + &suites + TAIL
 }
 
 /// The document's opening, with its totals.
-pub fn head(tests: usize, failures: usize) -> String {
+pub fn head(tests: usize, failures: usize, errors: usize) -> String {
     format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"dealrisk\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\">\n"
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"dealrisk\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">\n"
+    )
+}
+
+/// The suite of a deal file that could not be assessed: one test case in error, so that a test
+/// dashboard does not show green for a deal it never read.
+pub fn failed(file: &str, error: &str) -> String {
+    format!(
+        "  <testsuite name=\"{f}\" tests=\"1\" failures=\"0\" errors=\"1\">\n    <testcase classname=\"{f}\" name=\"deal\">\n      <error message=\"the deal file could not be assessed\" type=\"unreadable\">{}</error>\n    </testcase>\n  </testsuite>\n",
+        text(error),
+        f = text(file)
     )
 }
 

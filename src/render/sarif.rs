@@ -37,7 +37,7 @@ pub fn render(reports: &[Report], pack: &RulePack, threshold: &Threshold) -> Res
             threshold,
         ))?);
     }
-    out.push_str(TAIL);
+    out.push_str(&tail(&[]));
     Ok(out)
 }
 
@@ -55,7 +55,38 @@ pub fn head(rules: &BTreeMap<String, Value>) -> Result<String> {
     ))
 }
 
-pub const TAIL: &str = "]}]}\n";
+/// The log after its last result. Deal files that could not be assessed are tool
+/// notifications of a run that did not succeed, each at the place its error names, so that a
+/// code-scanning dashboard does not show green for a deal it never read.
+pub fn tail(notifications: &[String]) -> String {
+    if notifications.is_empty() {
+        return "]}]}\n".to_string();
+    }
+    format!(
+        "],\"invocations\":[{{\"executionSuccessful\":false,\"toolExecutionNotifications\":[{}]}}]}}]}}\n",
+        notifications.join(",")
+    )
+}
+
+/// Marks a line of a deal's part that is a notification, not a result.
+pub const NOTIFICATION: &str = "!\t";
+
+/// The part of a deal file that could not be assessed: one notification line.
+pub fn failed(file: &str, error: &str) -> Result<String> {
+    let (line, column) = crate::diagnostic::located(error, file).unwrap_or((1, 1));
+    let notification = json!({
+        "level": "error",
+        "message": {"text": format!("The deal file could not be assessed: {}", super::clean(error))},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": {"uri": uri(file)},
+                "region": {"startLine": line, "startColumn": column},
+            },
+        }],
+        "descriptor": {"id": "dealrisk/unreadable-deal"},
+    });
+    Ok(format!("{NOTIFICATION}{}\n", serde_json::to_string(&notification)?))
+}
 
 /// A rule index not yet known: results written before the last deal is assessed carry it,
 /// and it is replaced by the rule's place among every finding's rules when the log is done.
@@ -174,10 +205,23 @@ fn result(r: &Report, f: &Finding, rule_index: usize, pack: &RulePack, threshold
     result
 }
 
-/// A file path as a relative URI reference: `/` separators, reserved characters escaped.
+/// A file path as a URI: a relative reference with `/` separators, or for an absolute path a
+/// `file://` URI (SARIF wants absolute URIs or relative ones), reserved characters escaped.
 fn uri(file: &str) -> String {
-    let mut out = String::new();
-    for c in file.replace('\\', "/").chars() {
+    let path = file.replace('\\', "/");
+    let drive = cfg!(windows)
+        && path.as_bytes().get(1) == Some(&b':')
+        && path.as_bytes().first().is_some_and(u8::is_ascii_alphabetic);
+    let mut out = match (path.starts_with('/'), drive) {
+        (true, _) => "file://".to_string(),
+        (false, true) => "file:///".to_string(),
+        (false, false) => String::new(),
+    };
+    for (i, c) in path.chars().enumerate() {
+        if drive && i == 1 {
+            out.push(':');
+            continue;
+        }
         match c {
             'A'..='Z' | 'a'..='z' | '0'..='9' | '-' | '.' | '_' | '~' | '/' => out.push(c),
             c => {
@@ -214,6 +258,8 @@ mod tests {
         assert_eq!(uri("deals/a b.toml"), "deals/a%20b.toml");
         assert_eq!(uri("deals\\x#1.toml"), "deals/x%231.toml");
         assert_eq!(uri("é.toml"), "%C3%A9.toml");
+        // Absolute paths become file URIs: a bare `/tmp/...` is neither absolute nor relative.
+        assert_eq!(uri("/tmp/deal 1.toml"), "file:///tmp/deal%201.toml");
     }
 
     #[test]

@@ -37,15 +37,20 @@ pub struct Writer<'a> {
     /// render parts share the writer.
     written: AtomicUsize,
     spool: Option<Mutex<Spool>>,
+    /// The annotations GitHub shows, counted in the order they are written.
+    cap: Mutex<super::github::Cap>,
 }
 
 /// What SARIF and JUnit hold back until the last deal: the deals' parts in a temporary file,
-/// the rules seen (SARIF, by id) and the totals (JUnit).
+/// the rules seen (SARIF, by id), the notifications of deals not assessed (SARIF) and the
+/// totals (JUnit).
 struct Spool {
     file: BufWriter<File>,
     rules: BTreeMap<String, Value>,
+    notifications: Vec<String>,
     tests: usize,
     failures: usize,
+    errors: usize,
 }
 
 impl<'a> Writer<'a> {
@@ -61,8 +66,10 @@ impl<'a> Writer<'a> {
             Streamed::Sarif | Streamed::Junit => Some(Mutex::new(Spool {
                 file: BufWriter::new(tempfile::tempfile().context("cannot create a temporary file for the report")?),
                 rules: BTreeMap::new(),
+                notifications: Vec::new(),
                 tests: 0,
                 failures: 0,
+                errors: 0,
             })),
             _ => None,
         };
@@ -72,6 +79,7 @@ impl<'a> Writer<'a> {
             threshold,
             written: AtomicUsize::new(0),
             spool,
+            cap: Mutex::default(),
         })
     }
 
@@ -82,35 +90,63 @@ impl<'a> Writer<'a> {
         Ok(match self.format {
             Streamed::Json => super::json::item(report)?,
             Streamed::Csv => super::csv::rows(report)?,
-            Streamed::Github => super::github::render(one, self.pack, self.threshold),
+            Streamed::Github => super::github::annotations(report, self.pack, self.threshold),
             Streamed::Summary => super::summary::render(one),
             Streamed::Sarif => super::sarif::results(report, self.pack, self.threshold)?,
             Streamed::Junit => {
                 let suite = super::junit::suite(report, self.pack, self.threshold);
-                format!("{} {}\n{}", suite.tests, suite.failures, suite.xml)
+                format!("{} {} 0\n{}", suite.tests, suite.failures, suite.xml)
             }
+        })
+    }
+
+    /// The part of a deal file that could not be assessed, from its error: a notification in
+    /// SARIF, an errored test case in JUnit, an error annotation for GitHub; nothing in the
+    /// formats that list reports (the error is on stderr, and the exit code is 2).
+    pub fn failed(&self, file: &str, error: &str) -> Result<String> {
+        Ok(match self.format {
+            Streamed::Sarif => super::sarif::failed(file, error)?,
+            Streamed::Junit => format!("1 0 1\n{}", super::junit::failed(file, error)),
+            Streamed::Github => super::github::failed(file, error),
+            Streamed::Json | Streamed::Csv | Streamed::Summary => String::new(),
         })
     }
 
     /// Writes a report's part, rendered by `render`, after those of the deals before it.
     pub fn write(&self, part: &str, sink: &mut Sink) -> Result<()> {
+        if part.is_empty() {
+            // A deal not assessed, in a format that lists reports: nothing, not even a comma.
+            return Ok(());
+        }
         let before = self.written.fetch_add(1, Ordering::Relaxed);
         let Some(spool) = &self.spool else {
-            if self.format == Streamed::Json {
-                sink.write(super::json::separator(before == 0))?;
-            }
-            return sink.write(part);
+            return match self.format {
+                Streamed::Json => {
+                    sink.write(super::json::separator(before == 0))?;
+                    sink.write(part)
+                }
+                Streamed::Github => {
+                    let shown = self.cap.lock().unwrap_or_else(|e| e.into_inner()).apply(part);
+                    sink.write(&shown)
+                }
+                _ => sink.write(part),
+            };
         };
         let mut spool = spool.lock().unwrap_or_else(|e| e.into_inner());
         let part = match self.format {
             Streamed::Junit => {
                 let (counts, xml) = part.split_once('\n').unwrap_or_default();
-                let (tests, failures) = counts.split_once(' ').unwrap_or_default();
-                spool.tests += tests.parse::<usize>().unwrap_or_default();
-                spool.failures += failures.parse::<usize>().unwrap_or_default();
+                let counts: Vec<usize> = counts.split(' ').map(|n| n.parse().unwrap_or_default()).collect();
+                spool.tests += counts.first().copied().unwrap_or_default();
+                spool.failures += counts.get(1).copied().unwrap_or_default();
+                spool.errors += counts.get(2).copied().unwrap_or_default();
                 xml
             }
             _ => {
+                if let Some(notification) = part.strip_prefix(super::sarif::NOTIFICATION) {
+                    spool.notifications.push(notification.trim_end().to_string());
+                    return Ok(());
+                }
                 for line in part.lines() {
                     let (rule, title, _) = super::sarif::split_line(line)?;
                     // The first finding of a rule describes it, as when the log is written whole.
@@ -134,6 +170,7 @@ impl<'a> Writer<'a> {
         let Some(spool) = self.spool else {
             return match self.format {
                 Streamed::Json => sink.write(super::json::tail(self.written.into_inner() > 0)),
+                Streamed::Github => sink.write(&self.cap.into_inner().unwrap_or_else(|e| e.into_inner()).summary()),
                 _ => Ok(()),
             };
         };
@@ -147,7 +184,7 @@ impl<'a> Writer<'a> {
         let mut lines = BufReader::new(file);
         let mut line = String::new();
         if self.format == Streamed::Junit {
-            sink.write(&super::junit::head(spool.tests, spool.failures))?;
+            sink.write(&super::junit::head(spool.tests, spool.failures, spool.errors))?;
             while lines
                 .read_line(&mut line)
                 .context("cannot read the report's temporary file")?
@@ -176,6 +213,6 @@ impl<'a> Writer<'a> {
             sink.write(&result.replacen(&unknown, &known, 1))?;
             line.clear();
         }
-        sink.write(super::sarif::TAIL)
+        sink.write(&super::sarif::tail(&spool.notifications))
     }
 }
