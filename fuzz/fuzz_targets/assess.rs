@@ -58,7 +58,8 @@ fuzz_target!(|bytes: &[u8]| {
     dealrisk_fuzz::assert_xml_chars("html", &render::html::render(&reports));
     let _ = render::csv::render(&reports).expect("CSV renders");
     let mut tally = Tally::default();
-    tally.add("deal.toml", threshold.exceeded_as(&reports[0], pack).as_deref());
+    let band = reports[0].gated().band.clone();
+    tally.add("deal.toml", &band, threshold.exceeded_as(&reports[0], pack).as_deref());
     let _ = threshold.decision(&tally);
     // Written deal by deal (through its spool), SARIF is the log written whole.
     let streamed = path.with_file_name("streamed.sarif");
