@@ -31,7 +31,10 @@ pub fn deal_files(inputs: &[PathBuf], waivers: &[PathBuf]) -> Result<DealFiles> 
             found.sort();
             let before = out.deals.len();
             for file in found {
-                if file.canonicalize().is_ok_and(|c| waivers.contains(&c)) {
+                // Settings, not a deal; nor is a waiver file passed with --waivers.
+                if file.file_name().is_some_and(|n| n == crate::config::FILE_NAME)
+                    || file.canonicalize().is_ok_and(|c| waivers.contains(&c))
+                {
                     continue;
                 }
                 if is_waiver_file(&file) {

@@ -23,6 +23,15 @@ use std::process::ExitCode;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+
+    /// Read settings from this file instead of the nearest dealrisk.toml found from the
+    /// working directory up.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore dealrisk.toml: only the command line counts.
+    #[arg(long, global = true, conflicts_with = "config")]
+    pub no_config: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -206,7 +215,7 @@ pub enum TextOrJson {
     Json,
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct AssessArgs {
     /// Deal files (TOML) to assess, or folders to search for `*.toml` deal files.
     #[arg(required = true, value_name = "DEAL.toml|DIR")]
@@ -280,9 +289,9 @@ pub struct AssessArgs {
     #[arg(long = "rules", value_name = "DIR")]
     pub rules: Vec<PathBuf>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format [default: table].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
 
     /// Print one line per deal (score, band, verdict, top finding) instead of the report.
     #[arg(long, short)]
@@ -300,7 +309,8 @@ pub struct AssessArgs {
     pub scenario: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     /// Tables for a person at a terminal.
     Table,
@@ -375,10 +385,23 @@ pub fn main() -> ExitCode {
 /// whole command are returned; a deal that cannot be read is reported on stderr and the
 /// others are still assessed (exit 2 all the same).
 pub fn run(cli: &Cli) -> Result<Outcome> {
+    let config = || crate::config::find(cli.config.as_deref(), cli.no_config);
+    let rules =
+        |given: &[PathBuf]| -> Result<Vec<PathBuf>> { Ok(crate::config::rules(config()?.map(|(_, c)| c), given)) };
     match &cli.command {
-        Command::Assess(args) => assess(args),
+        Command::Assess(args) => {
+            let mut args = args.clone();
+            if let Some((file, settings)) = config()? {
+                // Said once, so that a threshold or format nobody typed has a visible source.
+                crate::diagnostic::warn(format_args!("note: settings from {}", file.display()));
+                crate::config::apply(settings, &mut args);
+            }
+            assess(&args)
+        }
         Command::Init(args) => Ok(crate::init::init(args.template, &args.file)?.into()),
-        Command::Rules(RulesCommand::List { rules }) => Ok(crate::explain::list(&RulePack::load(rules)?).into()),
+        Command::Rules(RulesCommand::List { rules: given }) => {
+            Ok(crate::explain::list(&RulePack::load(&rules(given)?)?).into())
+        }
         Command::Rules(RulesCommand::Lint { dir }) => Ok(crate::lint::lint(dir.as_slice())?.into()),
         Command::Rules(RulesCommand::Test { dir, min_coverage }) => {
             let pack = RulePack::load(dir.as_slice())?;
@@ -406,14 +429,14 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
         }
         Command::Schema => Ok(crate::deal::schema().into()),
         Command::Scan(args) => Ok(crate::evidence::command::run(args)?.into()),
-        Command::Calibrate(args) => calibrate(args),
+        Command::Calibrate(args) => calibrate(args, &rules(&args.rules)?),
         Command::Man => {
             let mut out = Vec::new();
             clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out)?;
             Ok(String::from_utf8(out)?.into())
         }
         Command::Explain(args) => {
-            let pack = RulePack::load(&args.rules)?;
+            let pack = RulePack::load(&rules(&args.rules)?)?;
             let explanation = crate::explain::explain(&pack, &args.id)?;
             Ok(match args.format {
                 TextOrJson::Text => crate::explain::render_text(&explanation),
@@ -434,8 +457,8 @@ fn parse_auc(text: &str) -> std::result::Result<f64, String> {
     }
 }
 
-fn calibrate(args: &CalibrateArgs) -> Result<Outcome> {
-    let pack = RulePack::load(&args.rules)?;
+fn calibrate(args: &CalibrateArgs, rules: &[PathBuf]) -> Result<Outcome> {
+    let pack = RulePack::load(rules)?;
     let library = match &args.dir {
         Some(dir) => crate::calibrate::library::Library::Folder(dir),
         None => crate::calibrate::library::Library::Embedded,
@@ -481,6 +504,7 @@ enum Output {
 }
 
 fn assess(args: &AssessArgs) -> Result<Outcome> {
+    let format = args.format.unwrap_or(Format::Table);
     let found = crate::batch::deal_files(&args.deals, &args.waivers)?;
     for skipped in &found.skipped_waivers {
         crate::diagnostic::warn(format_args!(
@@ -521,7 +545,7 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
     let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
     let shows_what_if = !args.quiet
         && matches!(
-            args.format,
+            format,
             Format::Table | Format::Json | Format::Markdown | Format::Html | Format::Worksheet
         );
     let what_if = if shows_what_if && !args.no_what_if {
@@ -529,7 +553,7 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
     } else {
         WhatIf::ScenariosOnly
     };
-    let streamed = match args.format {
+    let streamed = match format {
         Format::Table if args.quiet => Some(Streamed::Summary),
         Format::Json => Some(Streamed::Json),
         Format::Csv => Some(Streamed::Csv),
@@ -625,7 +649,7 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
         let kind = if error { "error" } else { "warning" };
         crate::diagnostic::warn(format_args!("{kind}: {}", waivers.describe(waiver, &notice)));
     }
-    let rest = match (writer, args.format) {
+    let rest = match (writer, format) {
         (Some(writer), _) => {
             writer.finish(&mut sink)?;
             String::new()

@@ -10,6 +10,7 @@ pub mod batch;
 pub mod calibrate;
 pub mod cli;
 pub mod condition;
+pub mod config;
 pub mod deal;
 pub mod deal_check;
 pub mod diagnostic;

@@ -414,3 +414,35 @@ fn the_example_workflow_runs_on_the_examples() {
     assert!(summary.starts_with("# 5 deals assessed, worst first\n"), "{summary}");
     assert!(summary.contains("| 2 (12 low without) |"), "the waivers apply");
 }
+
+#[test]
+fn the_example_workflow_pins_its_actions_and_its_dealrisk() {
+    let text = std::fs::read_to_string("examples/ci/dealrisk.yml").unwrap();
+    let uses: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.trim_start().trim_start_matches("- ").strip_prefix("uses: "))
+        .collect();
+    assert_eq!(uses.len(), 3, "{uses:?}");
+    for action in uses {
+        // owner/repo[/path]@<40 hex digits> # vX.Y.Z
+        let (_, rest) = action.split_once('@').unwrap();
+        let (sha, comment) = rest
+            .split_once(" # v")
+            .unwrap_or_else(|| panic!("no version comment: {action}"));
+        assert!(
+            sha.len() == 40 && sha.chars().all(|c| c.is_ascii_hexdigit()),
+            "not pinned by commit: {action}"
+        );
+        assert!(comment.chars().next().unwrap().is_ascii_digit(), "{action}");
+    }
+    assert!(
+        text.contains("--tag \"v$DEALRISK_VERSION\""),
+        "dealrisk is installed from a release tag"
+    );
+    assert!(!text.contains("--branch"), "never from a moving branch");
+    assert!(
+        text.contains("actions/cache@") && text.contains("cache-hit != 'true'"),
+        "built once per version"
+    );
+    assert!(text.contains("\npermissions:\n"), "permissions are declared");
+}
