@@ -184,6 +184,10 @@ fn band_score(pack: &RulePack, scored: &score::Scored) -> Score {
     Score {
         score: scored.score,
         band: pack.scoring.bands[scored.band].id.clone(),
+        rank: crate::report::BandRank {
+            index: scored.band,
+            of: pack.scoring.bands.len(),
+        },
     }
 }
 
@@ -205,6 +209,10 @@ pub fn rescore(report: &Report, scoring: &crate::pack::Scoring) -> Score {
     Score {
         score: scored.score,
         band: scoring.bands[scored.band].id.clone(),
+        rank: crate::report::BandRank {
+            index: scored.band,
+            of: scoring.bands.len(),
+        },
     }
 }
 

@@ -32,6 +32,18 @@ pub struct Cli {
     /// Ignore dealrisk.toml: only the command line counts.
     #[arg(long, global = true, conflicts_with = "config")]
     pub no_config: bool,
+
+    /// Colour the report's bands and blocking findings: auto (when stdout is a terminal, unless
+    /// NO_COLOR is set; CLICOLOR_FORCE forces it), always, or never.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -46,12 +58,20 @@ pub enum Command {
     #[command(subcommand)]
     Rules(RulesCommand),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    ///
+    /// It offers the formats, the pack's bands for --fail-on and its rule ids for --select,
+    /// --ignore and `explain` (those of the default pack and of the settings' packs).
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff), e.g. `dealrisk man > dealrisk.1`.
-    Man,
+    /// Print the man page (roff), e.g. `dealrisk man > dealrisk.1`; with --dir, write a page
+    /// for every command there (dealrisk.1, dealrisk-assess.1, ...).
+    Man {
+        /// Write every command's page into this folder instead of printing the main one.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Print the JSON Schema of the deal format, for editor completion and validation.
     Schema,
     /// Measure the score against a library of real deals with known outcomes.
@@ -359,6 +379,12 @@ pub fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
     };
+    match cli.color {
+        ColorWhen::Auto => anstream::ColorChoice::Auto,
+        ColorWhen::Always => anstream::ColorChoice::Always,
+        ColorWhen::Never => anstream::ColorChoice::Never,
+    }
+    .write_global();
     match run(&cli) {
         Ok(outcome) => {
             let mut stdout = std::io::stdout().lock();
@@ -418,22 +444,38 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
             Ok(Outcome { stdout, code })
         }
         Command::Completions { shell } => {
+            let pack = RulePack::load(&rules(&[])?)?;
             let mut out = Vec::new();
-            clap_complete::generate(
-                *shell,
-                &mut <Cli as clap::CommandFactory>::command(),
-                "dealrisk",
-                &mut out,
-            );
+            clap_complete::generate(*shell, &mut completing(&pack), "dealrisk", &mut out);
             Ok(String::from_utf8(out)?.into())
         }
         Command::Schema => Ok(crate::deal::schema().into()),
         Command::Scan(args) => Ok(crate::evidence::command::run(args)?.into()),
         Command::Calibrate(args) => calibrate(args, &rules(&args.rules)?),
-        Command::Man => {
+        Command::Man { dir: None } => {
             let mut out = Vec::new();
-            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out)?;
+            // As `--dir` writes them: no page for `help`, so the main page names none.
+            let command = <Cli as clap::CommandFactory>::command().disable_help_subcommand(true);
+            clap_mangen::Man::new(command).render(&mut out)?;
             Ok(String::from_utf8(out)?.into())
+        }
+        Command::Man { dir: Some(dir) } => {
+            if !dir.is_dir() {
+                anyhow::bail!("{}: not a folder; create it first", dir.display());
+            }
+            clap_mangen::generate_to(<Cli as clap::CommandFactory>::command(), dir)
+                .map_err(|e| anyhow::anyhow!("{}: cannot write the man pages: {e}", dir.display()))?;
+            let mut pages: Vec<String> = std::fs::read_dir(dir)?
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with("dealrisk") && n.ends_with(".1"))
+                .collect();
+            pages.sort();
+            Ok(pages
+                .iter()
+                .map(|p| format!("{}\n", dir.join(p).display()))
+                .collect::<String>()
+                .into())
         }
         Command::Explain(args) => {
             let pack = RulePack::load(&rules(&args.rules)?)?;
@@ -445,6 +487,23 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
             .into())
         }
     }
+}
+
+/// The command line as shell completion sees it: the values the pack knows offered where
+/// the parser accepts any text (a client pack may add bands and rules), never enforced.
+fn completing(pack: &RulePack) -> clap::Command {
+    use clap::builder::{PossibleValue, PossibleValuesParser};
+    let offer =
+        |values: Vec<String>| PossibleValuesParser::new(values.into_iter().map(PossibleValue::new).collect::<Vec<_>>());
+    let bands: Vec<String> = pack.scoring.bands.iter().map(|b| b.id.clone()).collect();
+    let rules: Vec<String> = pack.finding_ids().map(str::to_string).collect();
+    <Cli as clap::CommandFactory>::command()
+        .mut_subcommand("assess", |c| {
+            c.mut_arg("fail_on", |a| a.value_parser(offer(bands.clone())))
+                .mut_arg("select", |a| a.value_parser(offer(rules.clone())))
+                .mut_arg("ignore", |a| a.value_parser(offer(rules.clone())))
+        })
+        .mut_subcommand("explain", |c| c.mut_arg("id", |a| a.value_parser(offer(rules.clone()))))
 }
 
 /// An AUC is a probability: a floor outside 0-1 is a typo that would pass or fail every build.
@@ -562,6 +621,10 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
         Format::Junit => Some(Streamed::Junit),
         _ => None,
     };
+    if args.output.is_some() && anstream::ColorChoice::global() == anstream::ColorChoice::Auto {
+        // A report file is not a terminal, whatever stdout is.
+        anstream::ColorChoice::Never.write_global();
+    }
     let mut sink = match &args.output {
         Some(output) => Sink::file(output)?,
         None => Sink::stdout(),

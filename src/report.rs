@@ -130,6 +130,16 @@ pub struct Score {
     /// 0 to 100, rounded to a whole number; the band is read from it.
     pub score: u32,
     pub band: String,
+    /// The band's place among the pack's, for a terminal's colours; not part of the report.
+    #[serde(skip)]
+    pub rank: BandRank,
+}
+
+/// A band's place among the pack's bands: `index` 0 is the lowest, `of` the number of bands.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct BandRank {
+    pub index: usize,
+    pub of: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -29,6 +29,28 @@ fn completions_for_each_shell_name_the_commands() {
         let script = String::from_utf8(out.stdout).unwrap();
         assert!(script.contains("assess") && script.contains("explain"), "{shell}");
     }
+    // fish lists each option's values on its line: bands for --fail-on, rule ids for --ignore.
+    let out = dealrisk().args(["completions", "fish"]).output().unwrap();
+    let script = String::from_utf8(out.stdout).unwrap();
+    // The completion of an option runs from its `-l NAME ` to the next `complete -c`.
+    let line = |option: &str| {
+        let start = script
+            .find(&format!("using_subcommand assess\" -l {option} "))
+            .unwrap_or_else(|| panic!("no completion for --{option}"));
+        let rest = &script[start..];
+        rest[..rest[1..].find("complete -c").map_or(rest.len(), |i| i + 1)].to_string()
+    };
+    for band in ["low", "medium", "high", "critical"] {
+        assert!(line("fail-on").contains(&format!("{band}\\t")), "{}", line("fail-on"));
+    }
+    assert!(line("ignore").contains("CE-FRONT-PAGE") && line("ignore").contains("SD-HEALTH"));
+    assert!(line("format").contains("sarif"));
+    // Offered, not enforced: a client pack may add bands and rules.
+    let out = dealrisk()
+        .args(["assess", "examples/research-aggregated.toml", "--fail-on", "nonsense"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown band `nonsense` for --fail-on"));
 }
 
 #[test]
@@ -38,6 +60,77 @@ fn the_man_page_documents_the_commands() {
     let page = String::from_utf8(out.stdout).unwrap();
     assert!(page.contains(".TH dealrisk 1"));
     assert!(page.contains("assess"));
+    // The pages the main one refers to (dealrisk-assess(1), ...) can be written.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dealrisk().args(["man", "--dir"]).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let referenced: Vec<String> = page
+        .lines()
+        .filter_map(|l| l.strip_prefix("dealrisk\\-")?.strip_suffix("(1)"))
+        .map(|name| name.replace("\\-", "-"))
+        .collect();
+    assert!(referenced.len() >= 8, "{page}");
+    for name in referenced {
+        let file = dir.path().join(format!("dealrisk-{name}.1"));
+        assert!(
+            file.is_file(),
+            "the main page names dealrisk-{name}(1): {}",
+            file.display()
+        );
+    }
+    let assess = std::fs::read_to_string(dir.path().join("dealrisk-assess.1")).unwrap();
+    assert!(assess.contains("\\-\\-fail\\-on"), "{assess}");
+}
+
+fn max_width(text: &str) -> usize {
+    text.lines().map(|l| l.chars().count()).max().unwrap_or(0)
+}
+
+#[test]
+fn the_table_fits_columns_and_colours_only_when_asked() {
+    let assess = |env: &[(&str, &str)], extra: &[&str]| {
+        let mut cmd = dealrisk();
+        cmd.args(["assess", "examples/shopsense-ifa.toml", "--no-what-if"])
+            .args(extra);
+        cmd.env_remove("NO_COLOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+    };
+    assert_eq!(max_width(&assess(&[], &[])), 100, "piped: 100 columns");
+    assert_eq!(max_width(&assess(&[("COLUMNS", "72")], &[])), 72, "COLUMNS respected");
+    assert_eq!(
+        max_width(&assess(&[("COLUMNS", "0")], &[])),
+        100,
+        "a 0-column terminal: 100"
+    );
+
+    let esc = '\u{1b}';
+    assert!(!assess(&[], &[]).contains(esc), "piped: no colour");
+    let forced = assess(&[("CLICOLOR_FORCE", "1")], &[]);
+    assert!(
+        forced.contains(&format!("{esc}[1m{esc}[31mRISK 99/100  CRITICAL")),
+        "{forced}"
+    );
+    assert!(
+        !assess(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")], &[]).contains(esc),
+        "NO_COLOR wins"
+    );
+    assert!(
+        assess(&[("NO_COLOR", "1")], &["--color", "always"]).contains(esc),
+        "--color always wins"
+    );
+    assert!(!assess(&[("CLICOLOR_FORCE", "1")], &["--color", "never"]).contains(esc));
+    let low = dealrisk()
+        .args(["assess", "examples/research-aggregated.toml", "--color", "always"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8(low.stdout)
+            .unwrap()
+            .contains(&format!("{esc}[32mRISK 0/100  LOW"))
+    );
 }
 
 /// The schema printed by `dealrisk schema`, as a validator.

@@ -5,12 +5,17 @@
 use super::{
     baseline_line, baseline_note, evidence_heading, evidence_rows, reidentification_line, waived_line, waiver_note,
 };
-use crate::report::{Finding, Report};
+use crate::report::{BandRank, Finding, Report};
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use std::fmt::Write as _;
 
-/// Width used when stdout is not a terminal, so piped and snapshot output is stable.
+/// Width used when stdout is not a terminal and `COLUMNS` is not set, so piped and snapshot
+/// output is stable; and when a terminal reports a width too small to hold a table (0 columns
+/// would give one character per line).
 const PIPED_WIDTH: u16 = 100;
+
+/// Narrowest width a table is drawn at.
+const MIN_WIDTH: u16 = 40;
 
 pub fn render(reports: &[Report]) -> String {
     let width = terminal_width();
@@ -53,13 +58,50 @@ pub fn render(reports: &[Report]) -> String {
     out
 }
 
+/// The width to draw at: `COLUMNS` when set (as for `ls` and Python's `shutil`), else the
+/// terminal's, else `PIPED_WIDTH`; never under `MIN_WIDTH`.
 pub(crate) fn terminal_width() -> u16 {
+    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<u16>().ok());
     let probe = Table::new();
-    if probe.is_tty() {
-        probe.width().unwrap_or(PIPED_WIDTH)
-    } else {
-        PIPED_WIDTH
+    let terminal = if probe.is_tty() { probe.width() } else { None };
+    match columns.filter(|&c| c > 0).or(terminal.filter(|&w| w > 0)) {
+        Some(width) => width.max(MIN_WIDTH),
+        None => PIPED_WIDTH,
     }
+}
+
+/// Whether stdout takes colour: `--color` (anstream's global choice), else `NO_COLOR`,
+/// `CLICOLOR_FORCE` and whether it is a terminal.
+fn colour() -> bool {
+    anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
+}
+
+/// `text` in the colour of its band when stdout takes colour: the pack's lowest band green,
+/// its top one bold red, the one below the top red, any between yellow.
+fn in_band_colour(text: &str, rank: BandRank) -> String {
+    use anstyle::{AnsiColor, Style};
+    if !colour() || rank.of == 0 {
+        return text.to_string();
+    }
+    let colour = |c: AnsiColor| Style::new().fg_color(Some(c.into()));
+    let top = rank.of - 1;
+    let style = match rank.index {
+        i if i >= top => colour(AnsiColor::Red).bold(),
+        0 => colour(AnsiColor::Green),
+        i if i + 1 == top => colour(AnsiColor::Red),
+        _ => colour(AnsiColor::Yellow),
+    };
+    format!("{style}{text}{style:#}")
+}
+
+/// Text that stops a deal (blocking findings) when stdout takes colour: bold red.
+fn in_blocking_colour(text: &str) -> String {
+    use anstyle::{AnsiColor, Style};
+    if !colour() {
+        return text.to_string();
+    }
+    let style = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
+    format!("{style}{text}{style:#}")
 }
 
 /// Longest run of characters without a space handed to the table's wrapper: comfy-table wraps
@@ -124,19 +166,19 @@ fn one(out: &mut String, r: &Report, width: u16) {
     wrap(out, "collected for: ", &d.collection_purposes.join(", "), 15, width);
     wrap(out, "proposed for:  ", &d.proposed_purposes.join(", "), 15, width);
     let _ = writeln!(out);
-    let _ = writeln!(
-        out,
+    let headline = format!(
         "RISK {}/100  {}  verdict: {}",
         r.residual.score,
         r.residual.band.to_uppercase(),
         r.verdict
     );
+    let _ = writeln!(out, "{}", in_band_colour(&headline, r.residual.rank));
     let declared = r.mitigations.len();
-    let _ = writeln!(
-        out,
+    let change = format!(
         "inherent {} ({}) -> residual {} ({}) with {declared} mitigation(s) in effect",
         r.inherent.score, r.inherent.band, r.residual.score, r.residual.band
     );
+    wrap(out, "", &change, 0, width);
     let blocking: Vec<&str> = r
         .findings
         .iter()
@@ -146,7 +188,7 @@ fn one(out: &mut String, r: &Report, width: u16) {
     if !blocking.is_empty() {
         wrap(
             out,
-            "BLOCKING: ",
+            &in_blocking_colour("BLOCKING: "),
             &format!(
                 "{} (a legal gate: only a mitigation that cures it lifts it)",
                 blocking.join(", ")
@@ -194,9 +236,13 @@ fn one(out: &mut String, r: &Report, width: u16) {
     scenarios(out, r, width);
     leverage(out, r, width);
 
-    let _ = writeln!(
+    out.push('\n');
+    wrap(
         out,
-        "\nFindings, highest residual risk first (risk = likelihood x severity, 1 to 16)"
+        "",
+        "Findings, highest residual risk first (risk = likelihood x severity, 1 to 16)",
+        0,
+        width,
     );
     let mut findings = table(&["#", "rule", "risk", "points", "finding"], width);
     for (i, f) in r.reported_findings().enumerate() {
@@ -240,9 +286,13 @@ fn one(out: &mut String, r: &Report, width: u16) {
     }
 
     if !r.sensitive_categories.is_empty() {
-        let _ = writeln!(
+        out.push('\n');
+        wrap(
             out,
-            "\nSensitive categories present (declared, or inferred from what the data reveals)"
+            "",
+            "Sensitive categories present (declared, or inferred from what the data reveals)",
+            0,
+            width,
         );
         let mut categories = table(&["category", "dataset", "how", "likelihood"], width);
         for p in &r.sensitive_categories {
@@ -256,9 +306,13 @@ fn one(out: &mut String, r: &Report, width: u16) {
         let _ = writeln!(out, "{categories}");
     }
 
-    let _ = writeln!(
+    out.push('\n');
+    wrap(
         out,
-        "\nPurpose compatibility (drift 0 = same purpose, 5 = unrelated context with coercive power)"
+        "",
+        "Purpose compatibility (drift 0 = same purpose, 5 = unrelated context with coercive power)",
+        0,
+        width,
     );
     let mut drift = table(
         &[
@@ -323,9 +377,13 @@ fn one(out: &mut String, r: &Report, width: u16) {
     if r.open_questions.is_empty() {
         let _ = writeln!(out, "\nNo open questions: every fact is answered.");
     } else {
-        let _ = writeln!(
+        out.push('\n');
+        wrap(
             out,
-            "\nOpen questions: facts marked `unknown`, scored as the answer that costs most until answered"
+            "",
+            "Open questions: facts marked `unknown`, scored as the answer that costs most until answered",
+            0,
+            width,
         );
         let mut questions = table(&["field", "scored as", "read by", "raised"], width);
         for q in &r.open_questions {
@@ -464,9 +522,13 @@ fn leverage(out: &mut String, r: &Report, width: u16) {
     if helpful.is_empty() {
         return;
     }
-    let _ = writeln!(
+    out.push('\n');
+    wrap(
         out,
-        "\nWhat would lower the score: each mitigation the deal lacks, tried alone"
+        "",
+        "What would lower the score: each mitigation the deal lacks, tried alone",
+        0,
+        width,
     );
     let mut t = table(&["mitigation", "score", "points", "risk", "how it was tried"], width);
     for l in &helpful {

@@ -7,7 +7,10 @@ use serde_json::Value;
 
 pub fn dealrisk() -> Command {
     let mut cmd = Command::cargo_bin("dealrisk").expect("the dealrisk binary is built");
-    cmd.env("NO_COLOR", "1");
+    // The output a test reads is the same whatever the terminal running the tests says.
+    cmd.env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
+        .env_remove("CLICOLOR_FORCE");
     cmd
 }
 
