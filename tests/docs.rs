@@ -117,3 +117,13 @@ fn the_documented_test_cases_test_the_readme_rule() {
     assert!(stdout.contains("2 case(s): 2 passed, 0 failed"), "{stdout}");
     assert!(stdout.contains("coverage: 100% of 1 rules"), "{stdout}");
 }
+
+#[test]
+fn ci_runs_the_readmes_test_command_as_written() {
+    let command = block_after(&readme(), "Run all tests");
+    let command = command.trim();
+    assert_eq!(command.lines().count(), 1, "one line a user can paste: {command}");
+    assert!(command.ends_with("cargo test"), "{command}");
+    let ci = std::fs::read_to_string(".ci/run").unwrap();
+    assert!(ci.lines().any(|l| l.trim() == command), ".ci/run runs `{command}` as written");
+}
