@@ -125,5 +125,8 @@ fn ci_runs_the_readmes_test_command_as_written() {
     assert_eq!(command.lines().count(), 1, "one line a user can paste: {command}");
     assert!(command.ends_with("cargo test"), "{command}");
     let ci = std::fs::read_to_string(".ci/run").unwrap();
-    assert!(ci.lines().any(|l| l.trim() == command), ".ci/run runs `{command}` as written");
+    assert!(
+        ci.lines().any(|l| l.trim() == command),
+        ".ci/run runs `{command}` as written"
+    );
 }
