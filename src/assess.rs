@@ -177,6 +177,7 @@ fn assess_unlocated(file: &str, deal: &Deal, pack: &RulePack, detail: Detail, me
         },
         waived: None,
         baseline: None,
+        precedents: Vec::new(),
     })
 }
 

@@ -74,6 +74,9 @@ pub enum Command {
     },
     /// Print the JSON Schema of the deal format, for editor completion and validation.
     Schema,
+    /// List the cases of the library most like a deal: how each ended, when, what it shares
+    /// with the deal, and a source. Every report shows them too; they never change the score.
+    Precedents(PrecedentsArgs),
     /// Measure the score against a library of real deals with known outcomes.
     ///
     /// Assesses every case (deals/*.toml, each with its outcomes/*.toml) and prints each case's
@@ -219,6 +222,21 @@ pub struct ExplainArgs {
     pub id: String,
 
     /// Add a rule pack (a folder of *.toml rule files), as for `assess`.
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PrecedentsArgs {
+    /// The deal file.
+    #[arg(value_name = "DEAL.toml")]
+    pub deal: PathBuf,
+
+    /// Add a rule pack, as for `assess`, to read the deal with.
     #[arg(long = "rules", value_name = "DIR")]
     pub rules: Vec<PathBuf>,
 
@@ -450,6 +468,25 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
             Ok(String::from_utf8(out)?.into())
         }
         Command::Schema => Ok(crate::deal::schema().into()),
+        Command::Precedents(args) => {
+            let pack = RulePack::load(&rules(&args.rules)?)?;
+            let mode = crate::deal_check::EvidenceMode {
+                scan: false,
+                strict: false,
+                allowed: &[],
+            };
+            let loaded = crate::deal_check::load(&args.deal, &pack, mode)?;
+            let found = crate::precedents::Library::embedded().like(&loaded.deal);
+            Ok(match args.format {
+                TextOrJson::Text => {
+                    let mut out = String::new();
+                    crate::render::table::precedents(&mut out, &found, crate::render::table::terminal_width());
+                    out
+                }
+                TextOrJson::Json => serde_json::to_string_pretty(&found)? + "\n",
+            }
+            .into())
+        }
         Command::Scan(args) => Ok(crate::evidence::command::run(args)?.into()),
         Command::Calibrate(args) => calibrate(args, &rules(&args.rules)?),
         Command::Man { dir: None } => {
@@ -637,6 +674,9 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
     let mut reports: Vec<Report> = Vec::new();
     let mut tally = Tally::default();
     let waivers = std::sync::Mutex::new(waivers);
+    // Deals like each one, in the formats a person reads (and JSON): the library is read once.
+    let library = (!args.quiet && matches!(format, Format::Table | Format::Json | Format::Markdown))
+        .then(crate::precedents::Library::embedded);
     let report_one = |path: &PathBuf, file: &str| -> Result<Report> {
         let mode = crate::deal_check::EvidenceMode {
             scan: !args.no_evidence,
@@ -651,6 +691,9 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
             .apply(&mut report, &pack);
         if let Some(baseline) = &baseline {
             baseline.compare(&mut report, &pack);
+        }
+        if let Some(library) = &library {
+            report.precedents = library.like(&loaded.deal);
         }
         Ok(report)
     };

@@ -25,6 +25,7 @@ pub mod output;
 pub mod overlay;
 pub mod pack;
 pub mod paths;
+pub mod precedents;
 pub mod render;
 pub mod report;
 pub mod rules_test;

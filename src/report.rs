@@ -45,6 +45,10 @@ pub struct Report {
     pub waived: Option<WaivedSummary>,
     /// With `--baseline`: what is new or worse since the baseline report.
     pub baseline: Option<BaselineDiff>,
+    /// Deals like this one from the case library: what happened to them (never part of the
+    /// score). Absent in the formats that do not show them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub precedents: Vec<crate::precedents::Precedent>,
 }
 
 impl Report {

@@ -125,7 +125,7 @@ impl Library<'_> {
 pub fn load(library: &Library, pack: &RulePack) -> Result<Vec<Case>> {
     let (deals, outcomes) = match library {
         Library::Folder(dir) => (read_folder(&dir.join("deals"))?, read_folder(&dir.join("outcomes"))?),
-        Library::Embedded => (read_embedded("deals"), read_embedded("outcomes")),
+        Library::Embedded => (embedded_files("deals"), embedded_files("outcomes")),
     };
     let mut problems = Vec::new();
     for (id, path, _) in &outcomes {
@@ -202,7 +202,8 @@ fn read_folder(dir: &Path) -> Result<Vec<(String, PathBuf, String)>> {
         .collect()
 }
 
-fn read_embedded(folder: &str) -> Vec<(String, PathBuf, String)> {
+/// The `*.toml` files of a folder of the embedded library, sorted: (file stem, path, text).
+pub fn embedded_files(folder: &str) -> Vec<(String, PathBuf, String)> {
     let mut files: Vec<(String, PathBuf, String)> = LIBRARY
         .get_dir(folder)
         .into_iter()

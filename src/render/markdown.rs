@@ -290,6 +290,27 @@ fn one(out: &mut String, r: &Report) {
         }
     }
 
+    if !r.precedents.is_empty() {
+        let _ = writeln!(out, "\n## Deals like this one\n");
+        let _ = writeln!(
+            out,
+            "From the case library: what happened to the most similar real deals. They never change the score.\n"
+        );
+        for p in &r.precedents {
+            let _ = writeln!(
+                out,
+                "- **{}** ({}, {}; similarity {:.2}): {} Shared: {}. [Source]({})",
+                md(&p.title),
+                p.label.name(),
+                p.year,
+                p.similarity,
+                md(&p.what_happened),
+                md(&p.shared.join(", ")),
+                p.source.replace(')', "%29")
+            );
+        }
+    }
+
     let _ = writeln!(out, "\n## All findings\n");
     let _ = writeln!(
         out,

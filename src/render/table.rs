@@ -129,6 +129,49 @@ fn clean(text: &str) -> String {
     out
 }
 
+/// Deals like this one: each case's title, how it ended, what happened, what it shares with
+/// the deal and a source (`dealrisk precedents` prints the same).
+pub fn precedents(out: &mut String, precedents: &[crate::precedents::Precedent], width: u16) {
+    if precedents.is_empty() {
+        return;
+    }
+    out.push('\n');
+    wrap(
+        out,
+        "",
+        "Deals like this one, from the case library (what happened to them; they never change the score)",
+        0,
+        width,
+    );
+    for (i, p) in precedents.iter().enumerate() {
+        let head = format!("{}. ", i + 1);
+        let title = format!(
+            "{} ({}, {}; similarity {:.2})",
+            p.title,
+            p.label.name(),
+            p.year,
+            p.similarity
+        );
+        // Words whole: a link split in two no longer opens, nor does `line-item` read well.
+        let whole = |out: &mut String, first: &str, text: &str, indent: usize| {
+            let indent = " ".repeat(indent);
+            let options = textwrap::Options::new(usize::from(width))
+                .initial_indent(first)
+                .subsequent_indent(&indent)
+                .break_words(false)
+                .word_separator(textwrap::WordSeparator::AsciiSpace)
+                .word_splitter(textwrap::WordSplitter::NoHyphenation);
+            for line in textwrap::wrap(&clean(text).replace('\n', " "), options) {
+                let _ = writeln!(out, "{line}");
+            }
+        };
+        whole(out, &head, &title, head.len());
+        whole(out, "   what happened: ", &p.what_happened, 3);
+        whole(out, "   shared: ", &p.shared.join(", "), 3);
+        whole(out, "   source: ", &p.source, 3);
+    }
+}
+
 pub(crate) fn table(header: &[&str], width: u16) -> Table {
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED)
@@ -235,6 +278,7 @@ fn one(out: &mut String, r: &Report, width: u16) {
     caveated_areas(out, r, width);
     scenarios(out, r, width);
     leverage(out, r, width);
+    precedents(out, &r.precedents, width);
 
     out.push('\n');
     wrap(

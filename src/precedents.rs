@@ -1,0 +1,174 @@
+//! Deals like this one: the cases of the library (`cases/`, embedded) most similar to a deal,
+//! each with how it ended, the year and a source, and the facts it shares with the deal. An
+//! executive sees that a deal like theirs ended in an FTC ban, or that a well-structured one
+//! ran for years without complaint.
+//!
+//! Similarity is a weighted Jaccard index over the deal's facts (who gives and who receives,
+//! what data, for what, how it travels, on what consent): the weight of the facts both deals
+//! have over the weight of the facts either has. It reads the deals as written, never their
+//! outcomes or scores, and a precedent never changes the score. docs/cases.md explains it.
+
+use crate::calibrate::library::{Label, OutcomeRecord, Supports};
+use crate::deal::{Deal, written};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// How many precedents a report shows.
+pub const SHOWN: usize = 3;
+
+/// A case shown as a precedent, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Precedent {
+    pub case: String,
+    pub title: String,
+    pub label: Label,
+    pub year: u32,
+    /// The first sentence of what happened.
+    pub what_happened: String,
+    /// A source for the outcome.
+    pub source: String,
+    /// 0 to 1: the weight of the facts shared over the weight of the facts of either deal.
+    pub similarity: f64,
+    /// The facts both deals have, heaviest first.
+    pub shared: Vec<String>,
+}
+
+/// The library's cases as compared: each one's facts and what to show of it.
+pub struct Library {
+    cases: Vec<(BTreeMap<String, u32>, Precedent)>,
+}
+
+impl Library {
+    /// The embedded case library. A case the current pack cannot read is left out: a client
+    /// pack may rename what the library's deals use, and precedents are a help, not a gate.
+    pub fn embedded() -> Library {
+        let deals = crate::calibrate::library::embedded_files("deals");
+        let outcomes = crate::calibrate::library::embedded_files("outcomes");
+        let cases = deals
+            .iter()
+            .filter_map(|(id, _, text)| {
+                let deal: Deal = toml::from_str(text).ok()?;
+                let (_, _, outcome) = outcomes.iter().find(|(o, _, _)| o == id)?;
+                let outcome: OutcomeRecord = toml::from_str(outcome).ok()?;
+                let source = outcome
+                    .sources
+                    .iter()
+                    .find(|s| s.supports != Supports::Deal)
+                    .or(outcome.sources.first())?
+                    .url
+                    .clone();
+                let shown = Precedent {
+                    case: id.clone(),
+                    title: deal.deal.title.clone(),
+                    label: outcome.label,
+                    year: outcome.year,
+                    what_happened: first_sentence(&outcome.what_happened),
+                    source,
+                    similarity: 0.0,
+                    shared: Vec::new(),
+                };
+                Some((facts(&deal), shown))
+            })
+            .collect();
+        Library { cases }
+    }
+
+    /// The `SHOWN` cases most similar to `deal`, most similar first (ties by case id), leaving
+    /// out the deal itself when it is one of the library's.
+    pub fn like(&self, deal: &Deal) -> Vec<Precedent> {
+        let mine = facts(deal);
+        let mut found: Vec<Precedent> = self
+            .cases
+            .iter()
+            .filter(|(_, p)| p.case != deal.deal.id)
+            .map(|(theirs, shown)| {
+                let weight = |f: &String| *mine.get(f).or(theirs.get(f)).unwrap_or(&0);
+                let union: u32 = mine
+                    .keys()
+                    .chain(theirs.keys().filter(|f| !mine.contains_key(*f)))
+                    .map(weight)
+                    .sum();
+                let mut shared: Vec<&String> = mine.keys().filter(|f| theirs.contains_key(*f)).collect();
+                shared.sort_by_key(|f| std::cmp::Reverse(weight(f)));
+                let common: u32 = shared.iter().map(|f| weight(f)).sum();
+                let similarity = if union == 0 {
+                    0.0
+                } else {
+                    f64::from(common) / f64::from(union)
+                };
+                Precedent {
+                    similarity: (similarity * 100.0).round() / 100.0,
+                    shared: shared.into_iter().cloned().collect(),
+                    ..shown.clone()
+                }
+            })
+            .collect();
+        found.sort_by(|a, b| b.similarity.total_cmp(&a.similarity).then_with(|| a.case.cmp(&b.case)));
+        found.truncate(SHOWN);
+        found
+    }
+}
+
+/// A deal's facts as compared, each with its weight: who receives the data and what for weigh
+/// most (they decide what a deal is), then what data, then how it travels and on what consent.
+fn facts(deal: &Deal) -> BTreeMap<String, u32> {
+    let mut out = BTreeMap::new();
+    let mut add = |fact: String, weight: u32| {
+        out.insert(fact, weight);
+    };
+    add(format!("recipient sector {}", deal.recipient.sector.get_ref()), 4);
+    add(format!("provider sector {}", deal.provider.sector.get_ref()), 3);
+    for purpose in &deal.proposed_use.purposes {
+        add(format!("used for {}", purpose.get_ref()), 3);
+    }
+    for decision in deal.proposed_use.decisions.iter().map(written).filter(|d| d != "none") {
+        add(format!("decides {decision}"), 3);
+    }
+    for dataset in &deal.datasets {
+        for category in &dataset.categories {
+            add(format!("data: {}", category.get_ref()), 2);
+        }
+        add(format!("form {}", written(&dataset.form)), 1);
+        add(format!("granularity {}", written(&dataset.granularity)), 1);
+    }
+    add(format!("transfer {}", written(&deal.transfer.mode)), 2);
+    add(format!("consent {}", written(&deal.collection.consent)), 1);
+    add(format!("initiated by the {}", written(&deal.transfer.initiated_by)), 1);
+    add(format!("recipients: {}", written(&deal.recipient.scope)), 1);
+    out
+}
+
+/// Up to the first full stop that ends a sentence: after a lower-case letter or a digit and
+/// before a capital (`U.S. regulators` does not end one).
+fn first_sentence(text: &str) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let chars: Vec<char> = text.chars().collect();
+    for i in 1..chars.len().saturating_sub(2) {
+        if chars[i] == '.'
+            && chars[i + 1] == ' '
+            && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit() || chars[i - 1] == ')')
+            && chars[i + 2].is_uppercase()
+        {
+            return chars[..=i].iter().collect();
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_sentence_is_kept_whole() {
+        assert_eq!(
+            first_sentence("The FTC banned it.\nIt ran for years."),
+            "The FTC banned it."
+        );
+        assert_eq!(first_sentence("No action."), "No action.");
+        assert_eq!(
+            first_sentence("The U.S. FTC sued in 2024. It settled."),
+            "The U.S. FTC sued in 2024."
+        );
+    }
+}
