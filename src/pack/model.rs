@@ -103,7 +103,7 @@ pub struct Scoring {
     #[serde(default)]
     pub graded_unknowns: Vec<String>,
     /// Which findings count once, at the worst of them: those of one area and problem
-    /// (`area-problem`), of one `problem` (DOMAIN.md C1's scenarios), of one `area`, or none
+    /// (`area-problem`), of one `problem` (docs/scoring.md's risk scenarios), of one `area`, or none
     /// (`finding`).
     pub group_by: GroupBy,
 }
