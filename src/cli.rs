@@ -675,7 +675,7 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
     let mut tally = Tally::default();
     let waivers = std::sync::Mutex::new(waivers);
     // Deals like each one, in the formats a person reads (and JSON): the library is read once.
-    let library = (!args.quiet && matches!(format, Format::Table | Format::Json | Format::Markdown))
+    let library = (!args.quiet && matches!(format, Format::Table | Format::Json | Format::Markdown | Format::Html))
         .then(crate::precedents::Library::embedded);
     let report_one = |path: &PathBuf, file: &str| -> Result<Report> {
         let mode = crate::deal_check::EvidenceMode {

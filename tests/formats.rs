@@ -92,6 +92,7 @@ fn html_is_self_contained_and_escapes_deal_text() {
     );
     assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(page.contains("Shop&lt;img src=x onerror=alert(2)&gt;Sense"));
+    // The precedents' sources are printed as text, not links: a board paper is printed.
     for fetch in ["src=\"http", "href=\"http", "url(", "@import"] {
         assert!(!page.contains(fetch), "the page would fetch something: {fetch}");
     }

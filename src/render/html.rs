@@ -316,6 +316,28 @@ fn one(out: &mut String, r: &Report) {
         }
     }
 
+    if !r.precedents.is_empty() {
+        let _ = writeln!(out, "<h2>Deals like this one</h2>");
+        let _ = writeln!(
+            out,
+            "<p class=\"muted\">From the case library: what happened to the most similar real deals. They never change the score.</p><ul>"
+        );
+        for p in &r.precedents {
+            let _ = writeln!(
+                out,
+                "<li><strong>{}</strong> ({}, {}; similarity {:.2}): {} <span class=\"muted\">Shared: {}. Source: {}</span></li>",
+                esc(&p.title),
+                p.label.name(),
+                p.year,
+                p.similarity,
+                esc(&p.what_happened),
+                esc(&p.shared.join(", ")),
+                esc(&p.source)
+            );
+        }
+        let _ = writeln!(out, "</ul>");
+    }
+
     if !r.open_questions.is_empty() {
         let _ = writeln!(out, "<h2>Open questions</h2>");
         let _ = writeln!(
