@@ -289,7 +289,7 @@ fn one(out: &mut String, r: &Report) {
         );
         let _ = writeln!(
             out,
-            "<table><tr><th>mitigation</th><th class=\"n\">score</th><th class=\"n\">points</th><th class=\"n\">risk removed</th></tr>"
+            "<table><tr><th>mitigation</th><th class=\"n\">score with it (0-100)</th><th class=\"n\">change (points)</th><th class=\"n\">risk removed (sum over findings, each 1-16)</th></tr>"
         );
         for l in helpful {
             let _ = writeln!(
@@ -307,8 +307,18 @@ fn one(out: &mut String, r: &Report) {
         if let Some(v) = &r.verdict_change {
             let _ = writeln!(
                 out,
-                "<p><strong>What would change the verdict:</strong> {} together: {} ({}), {}.</p>",
-                esc(&v.mitigations.join(" + ")),
+                "<p><strong>What would change the verdict:</strong> {}{}: {} ({}), {}.</p>",
+                esc(&v
+                    .mitigations
+                    .iter()
+                    .map(|id| r
+                        .leverage
+                        .iter()
+                        .find(|l| &l.mitigation == id)
+                        .map_or(id.as_str(), |l| l.title.as_str()))
+                    .collect::<Vec<_>>()
+                    .join(" + ")),
+                if v.mitigations.len() > 1 { ", together" } else { "" },
                 v.residual.score,
                 esc(&v.residual.band),
                 esc(&v.verdict)
@@ -357,7 +367,7 @@ fn one(out: &mut String, r: &Report) {
     }
     let _ = writeln!(
         out,
-        "<p class=\"muted\">{} findings in all; the JSON report (<code>--format json</code>) has every one with the deal fields that made it fire.</p>\n</article>",
+        "<p class=\"muted\">{} findings in all; the full report lists every one with the deal fields that made it fire.</p>\n</article>",
         r.findings.len()
     );
 }
