@@ -476,7 +476,7 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
                 allowed: &[],
             };
             let loaded = crate::deal_check::load(&args.deal, &pack, mode)?;
-            let found = crate::precedents::Library::embedded().like(&loaded.deal);
+            let found = crate::precedents::Library::embedded(pack.scoring.precedent_weights).like(&loaded.deal);
             Ok(match args.format {
                 TextOrJson::Text => {
                     let mut out = String::new();
@@ -676,7 +676,7 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
     let waivers = std::sync::Mutex::new(waivers);
     // Deals like each one, in the formats a person reads (and JSON): the library is read once.
     let library = (!args.quiet && matches!(format, Format::Table | Format::Json | Format::Markdown | Format::Html))
-        .then(crate::precedents::Library::embedded);
+        .then(|| crate::precedents::Library::embedded(pack.scoring.precedent_weights));
     let report_one = |path: &PathBuf, file: &str| -> Result<Report> {
         let mode = crate::deal_check::EvidenceMode {
             scan: !args.no_evidence,

@@ -73,10 +73,13 @@ pub fn load(file: &Path) -> Result<Config> {
     if let Some(max) = config.max_score
         && max > 100
     {
-        bail!(
-            "{}: `max-score = {max}`: expected a score from 0 to 100",
-            file.display()
-        );
+        let span = source.find("max-score").map(|at| at..at + "max-score".len());
+        bail!(crate::diagnostic::at_span(
+            file,
+            &source,
+            span,
+            &format!("`max-score = {max}`: expected a score from 0 to 100, e.g. 100")
+        ));
     }
     let dir = file.parent().unwrap_or(Path::new(""));
     let resolve = |p: &mut PathBuf| {

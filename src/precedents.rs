@@ -6,10 +6,12 @@
 //! Similarity is a weighted Jaccard index over the deal's facts (who gives and who receives,
 //! what data, for what, how it travels, on what consent): the weight of the facts both deals
 //! have over the weight of the facts either has. It reads the deals as written, never their
-//! outcomes or scores, and a precedent never changes the score. docs/cases.md explains it.
+//! outcomes or scores, and a precedent never changes the score. The weights are the pack's
+//! (`scoring.precedent_weights` in rules/scoring.toml); docs/cases.md explains them.
 
 use crate::calibrate::library::{Label, OutcomeRecord, Supports};
 use crate::deal::{Deal, written};
+use crate::pack::PrecedentWeights;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -36,12 +38,14 @@ pub struct Precedent {
 /// The library's cases as compared: each one's facts and what to show of it.
 pub struct Library {
     cases: Vec<(BTreeMap<String, u32>, Precedent)>,
+    weights: PrecedentWeights,
 }
 
 impl Library {
     /// The embedded case library. A case the current pack cannot read is left out: a client
     /// pack may rename what the library's deals use, and precedents are a help, not a gate.
-    pub fn embedded() -> Library {
+    /// Facts weigh as the pack's `scoring.precedent_weights` say.
+    pub fn embedded(weights: PrecedentWeights) -> Library {
         let deals = crate::calibrate::library::embedded_files("deals");
         let outcomes = crate::calibrate::library::embedded_files("outcomes");
         let cases = deals
@@ -67,16 +71,16 @@ impl Library {
                     similarity: 0.0,
                     shared: Vec::new(),
                 };
-                Some((facts(&deal), shown))
+                Some((facts(&deal, &weights), shown))
             })
             .collect();
-        Library { cases }
+        Library { cases, weights }
     }
 
     /// The `SHOWN` cases most similar to `deal`, most similar first (ties by case id), leaving
     /// out the deal itself when it is one of the library's.
     pub fn like(&self, deal: &Deal) -> Vec<Precedent> {
-        let mine = facts(deal);
+        let mine = facts(deal, &self.weights);
         let mut found: Vec<Precedent> = self
             .cases
             .iter()
@@ -109,32 +113,40 @@ impl Library {
     }
 }
 
-/// A deal's facts as compared, each with its weight: who receives the data and what for weigh
-/// most (they decide what a deal is), then what data, then how it travels and on what consent.
-fn facts(deal: &Deal) -> BTreeMap<String, u32> {
+/// A deal's facts as compared, each with the weight of its kind.
+fn facts(deal: &Deal, w: &PrecedentWeights) -> BTreeMap<String, u32> {
     let mut out = BTreeMap::new();
     let mut add = |fact: String, weight: u32| {
         out.insert(fact, weight);
     };
-    add(format!("recipient sector {}", deal.recipient.sector.get_ref()), 4);
-    add(format!("provider sector {}", deal.provider.sector.get_ref()), 3);
+    add(
+        format!("recipient sector {}", deal.recipient.sector.get_ref()),
+        w.recipient_sector,
+    );
+    add(
+        format!("provider sector {}", deal.provider.sector.get_ref()),
+        w.provider_sector,
+    );
     for purpose in &deal.proposed_use.purposes {
-        add(format!("used for {}", purpose.get_ref()), 3);
+        add(format!("used for {}", purpose.get_ref()), w.purpose);
     }
     for decision in deal.proposed_use.decisions.iter().map(written).filter(|d| d != "none") {
-        add(format!("decides {decision}"), 3);
+        add(format!("decides {decision}"), w.decision);
     }
     for dataset in &deal.datasets {
         for category in &dataset.categories {
-            add(format!("data: {}", category.get_ref()), 2);
+            add(format!("data: {}", category.get_ref()), w.category);
         }
-        add(format!("form {}", written(&dataset.form)), 1);
-        add(format!("granularity {}", written(&dataset.granularity)), 1);
+        add(format!("form {}", written(&dataset.form)), w.form);
+        add(format!("granularity {}", written(&dataset.granularity)), w.granularity);
     }
-    add(format!("transfer {}", written(&deal.transfer.mode)), 2);
-    add(format!("consent {}", written(&deal.collection.consent)), 1);
-    add(format!("initiated by the {}", written(&deal.transfer.initiated_by)), 1);
-    add(format!("recipients: {}", written(&deal.recipient.scope)), 1);
+    add(format!("transfer {}", written(&deal.transfer.mode)), w.transfer_mode);
+    add(format!("consent {}", written(&deal.collection.consent)), w.consent);
+    add(
+        format!("initiated by the {}", written(&deal.transfer.initiated_by)),
+        w.initiated_by,
+    );
+    add(format!("recipients: {}", written(&deal.recipient.scope)), w.scope);
     out
 }
 

@@ -120,6 +120,16 @@ fn a_misspelt_setting_is_located_with_the_nearest_key() {
     assert!(err.contains("unknown field `fail_on`"), "{err}");
     assert!(err.contains("did you mean `fail-on`?"), "{err}");
 
+    let dir = project("\nmax-score = 140\n");
+    let (code, _, err) = run_in(dir.path(), &["assess", "deals"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with(
+            "error: dealrisk.toml:2:1 (field `max-score`): `max-score = 140`: expected a score from 0 to 100"
+        ),
+        "{err}"
+    );
+
     let dir = project("format = \"sarf\"\n");
     let (code, _, err) = run_in(dir.path(), &["assess", "deals"]);
     assert_eq!(code, 2);

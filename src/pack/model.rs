@@ -106,6 +106,45 @@ pub struct Scoring {
     /// (`area-problem`), of one `problem` (docs/scoring.md's risk scenarios), of one `area`, or none
     /// (`finding`).
     pub group_by: GroupBy,
+    /// Weights of the facts compared for precedents (never part of the score).
+    #[serde(default)]
+    pub precedent_weights: PrecedentWeights,
+}
+
+/// How much each kind of fact counts when a deal is compared with the case library's
+/// (`crate::precedents`). Absent from a pack: every fact counts 1.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrecedentWeights {
+    pub recipient_sector: u32,
+    pub provider_sector: u32,
+    pub purpose: u32,
+    pub decision: u32,
+    pub category: u32,
+    pub transfer_mode: u32,
+    pub form: u32,
+    pub granularity: u32,
+    pub consent: u32,
+    pub initiated_by: u32,
+    pub scope: u32,
+}
+
+impl Default for PrecedentWeights {
+    fn default() -> Self {
+        PrecedentWeights {
+            recipient_sector: 1,
+            provider_sector: 1,
+            purpose: 1,
+            decision: 1,
+            category: 1,
+            transfer_mode: 1,
+            form: 1,
+            granularity: 1,
+            consent: 1,
+            initiated_by: 1,
+            scope: 1,
+        }
+    }
 }
 
 fn four() -> u8 {
