@@ -103,6 +103,11 @@ pub struct Dataset {
     pub people: Count,
     pub form: Form,
     pub granularity: Granularity,
+    /// Can two records be tied to the same person, by a name, an account, a card, a device id
+    /// or a pseudonym that persists? `no` when each record stands alone (an incident report
+    /// without its reporter, an identifier that rotates every few minutes). Absent: yes.
+    #[serde(default = "Answer::yes")]
+    pub linkable: Answer,
     pub history_months: Count,
     pub provenance: Vec<Provenance>,
     /// Columns or fields that single people out together (postcode, birth date, sex), as
@@ -383,6 +388,9 @@ impl Answer {
     fn no() -> Self {
         Answer::No
     }
+    fn yes() -> Self {
+        Answer::Yes
+    }
 }
 
 /// A number of people or months, or `"unknown"`.
@@ -473,6 +481,7 @@ pub fn answers_for(path: &str) -> Vec<toml::Value> {
         | "would_expect"
         | "notice_mentions_sharing"
         | "minors"
+        | "linkable"
         | "promise_broken" => strings(&["yes", "no"]),
         "role" => strings(&["controller", "joint-controller", "processor", "internal"]),
         "scope" => strings(&["one", "several", "many", "public"]),

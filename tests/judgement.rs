@@ -36,3 +36,59 @@ fn unprotected_aggregates_are_riskier_the_more_people_can_read_them() {
     assert!(one < many && many < public, "{one} {many} {public}");
     assert!(public >= 12, "published unprotected aggregates: risk {public}");
 }
+
+/// `examples/grocer-brand-cleanroom.toml` (pseudonymised line items) published as one-off
+/// event records, `linkable` as given; each finding's residual risk by rule id.
+fn published_events(linkable: &str) -> std::collections::BTreeMap<String, u64> {
+    let text = std::fs::read_to_string("examples/grocer-brand-cleanroom.toml").unwrap();
+    let mut deal: toml::Table = text.parse().unwrap();
+    let dataset = deal["datasets"].as_array_mut().unwrap()[0].as_table_mut().unwrap();
+    dataset.insert("granularity".into(), "event".into());
+    dataset.insert("history_months".into(), 24.into());
+    dataset.insert("linkable".into(), linkable.into());
+    let mut set = |table: &str, key: &str, value: &str| {
+        deal[table].as_table_mut().unwrap().insert(key.into(), value.into());
+    };
+    set("transfer", "mode", "public-release");
+    set("recipient", "scope", "public");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("deal.toml");
+    std::fs::write(&path, toml::to_string(&deal).unwrap()).unwrap();
+    let (report, code) = assess_json(path.to_str().unwrap(), &["--no-what-if"]);
+    assert!(code == 0 || code == 1, "{report}");
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["residual_risk"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn records_nothing_ties_together_form_no_trace_and_expose_single_events() {
+    let linked = published_events("yes");
+    let single = published_events("no");
+    // A trace and a history need one person's records tied together.
+    for rule in ["RI-TRACES", "RI-PROFILE", "RI-STABLE-PSEUDONYM"] {
+        assert!(linked.contains_key(rule), "{rule} fires on linked records: {linked:?}");
+        assert!(
+            !single.contains_key(rule),
+            "{rule} fires on unlinkable records: {single:?}"
+        );
+    }
+    // Still records about individuals, published: smaller, not gone.
+    for rule in ["SV-COPY-LEAVES", "RI-PUBLIC-RECORDS"] {
+        let (before, after) = (linked[rule], single[rule]);
+        assert!(
+            after > 0 && after < before,
+            "{rule}: linked {before}, unlinkable {after}"
+        );
+    }
+    // Not knowing costs what linkable records cost.
+    assert_eq!(published_events("unknown").get("RI-TRACES"), linked.get("RI-TRACES"));
+}

@@ -64,6 +64,7 @@ prop_compose! {
         minors in mostly(Answer::No, ANSWERS.to_vec()),
         subjects in mostly(Subjects::Customers, vec![Subjects::Customers, Subjects::Patients, Subjects::Minors, Subjects::Public, Subjects::Unknown]),
         history in prop_oneof![Just(Count::Unknown), (0u64..200).prop_map(Count::Known)],
+        linkable in mostly(Answer::Yes, ANSWERS.to_vec()),
     ) -> Dataset {
         Dataset {
             id: "generated".into(),
@@ -75,6 +76,7 @@ prop_compose! {
             people,
             form,
             granularity,
+            linkable,
             history_months: history,
             provenance,
             quasi_identifiers: vec![],
