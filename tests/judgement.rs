@@ -92,3 +92,37 @@ fn records_nothing_ties_together_form_no_trace_and_expose_single_events() {
     // Not knowing costs what linkable records cost.
     assert_eq!(published_events("unknown").get("RI-TRACES"), linked.get("RI-TRACES"));
 }
+
+/// The message CE-FRONT-PAGE gives `examples/grocer-brand-cleanroom.toml` read by many
+/// recipients through `mode`, customers' expectations unknown.
+fn front_page(mode: &str) -> String {
+    let text = std::fs::read_to_string("examples/grocer-brand-cleanroom.toml").unwrap();
+    let mut deal: toml::Table = text.parse().unwrap();
+    let mut set = |table: &str, key: &str, value: &str| {
+        deal[table].as_table_mut().unwrap().insert(key.into(), value.into());
+    };
+    set("transfer", "mode", mode);
+    set("recipient", "scope", "many");
+    set("customers", "would_expect", "unknown");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("deal.toml");
+    std::fs::write(&path, toml::to_string(&deal).unwrap()).unwrap();
+    let (report, code) = assess_json(path.to_str().unwrap(), &["--no-what-if"]);
+    assert!(code == 0 || code == 1, "{report}");
+    let findings = report["findings"].as_array().unwrap();
+    let found = findings.iter().find(|f| f["rule"] == "CE-FRONT-PAGE");
+    found.expect("CE-FRONT-PAGE fires")["message"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn many_readers_of_vetted_results_are_not_a_new_audience_for_records() {
+    // Contextual integrity: the audience changes when many parties receive records about
+    // people, not when they read the results of analysis run where the records stay.
+    let copied = front_page("full-copy");
+    let in_place = front_page("clean-room");
+    assert!(copied.contains("audience"), "{copied}");
+    assert!(!in_place.contains("audience"), "{in_place}");
+}
