@@ -126,3 +126,21 @@ fn many_readers_of_vetted_results_are_not_a_new_audience_for_records() {
     assert!(copied.contains("audience"), "{copied}");
     assert!(!in_place.contains("audience"), "{in_place}");
 }
+
+#[test]
+fn a_name_ties_records_together_whatever_linkable_says() {
+    let text = std::fs::read_to_string("examples/shopsense-ifa.toml").unwrap();
+    let risk = |linkable: &str| {
+        let mut deal: toml::Table = text.parse().unwrap();
+        let dataset = deal["datasets"].as_array_mut().unwrap()[0].as_table_mut().unwrap();
+        dataset.insert("linkable".into(), linkable.into());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("deal.toml");
+        std::fs::write(&path, toml::to_string(&deal).unwrap()).unwrap();
+        let (report, _) = assess_json(path.to_str().unwrap(), &["--no-what-if", "--no-evidence"]);
+        let findings = report["findings"].as_array().unwrap().clone();
+        let copy = findings.iter().find(|f| f["rule"] == "SV-COPY-LEAVES").cloned();
+        copy.expect("SV-COPY-LEAVES fires")["residual_risk"].as_u64().unwrap()
+    };
+    assert_eq!(risk("no"), risk("yes"));
+}
