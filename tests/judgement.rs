@@ -3,27 +3,50 @@
 
 mod common;
 use common::*;
+use std::collections::BTreeMap;
+
+/// The findings of `example` after `edit`, assessed without what-if or evidence: each
+/// finding's rule id with its residual risk and message.
+fn findings_of(example: &str, edit: impl FnOnce(&mut toml::Table)) -> BTreeMap<String, (u64, String)> {
+    let text = std::fs::read_to_string(example).unwrap();
+    let mut deal: toml::Table = text.parse().unwrap();
+    edit(&mut deal);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("deal.toml");
+    std::fs::write(&path, toml::to_string(&deal).unwrap()).unwrap();
+    let (report, code) = assess_json(path.to_str().unwrap(), &["--no-what-if", "--no-evidence"]);
+    assert!(code == 0 || code == 1, "{report}");
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let risk = f["residual_risk"].as_u64().unwrap();
+            let message = f["message"].as_str().unwrap_or_default().to_string();
+            (f["rule"].as_str().unwrap().to_string(), (risk, message))
+        })
+        .collect()
+}
+
+fn set(deal: &mut toml::Table, table: &str, key: &str, value: impl Into<toml::Value>) {
+    deal[table].as_table_mut().unwrap().insert(key.into(), value.into());
+}
+
+fn set_dataset(deal: &mut toml::Table, key: &str, value: impl Into<toml::Value>) {
+    let datasets = deal["datasets"].as_array_mut().unwrap();
+    datasets[0].as_table_mut().unwrap().insert(key.into(), value.into());
+}
 
 /// `examples/research-aggregated.toml` with its k-anonymity declaration removed, sent by `mode`
 /// to `scope`; the residual risk of RI-SMALL-CELLS, if it fires.
 fn small_cells_risk(mode: &str, scope: &str) -> Option<u64> {
-    let text = std::fs::read_to_string("examples/research-aggregated.toml").unwrap();
-    let mut deal: toml::Table = text.parse().unwrap();
-    let mut set = |table: &str, key: &str, value: &str| {
-        deal[table].as_table_mut().unwrap().insert(key.into(), value.into());
-    };
-    set("transfer", "mode", mode);
-    set("recipient", "scope", scope);
-    let mitigations = deal["mitigations"].as_array_mut().unwrap();
-    mitigations.retain(|m| m["id"].as_str() != Some("MT-KANON"));
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("deal.toml");
-    std::fs::write(&path, toml::to_string(&deal).unwrap()).unwrap();
-    let (report, code) = assess_json(path.to_str().unwrap(), &["--no-what-if"]);
-    assert!(code == 0 || code == 1, "{report}");
-    let findings = report["findings"].as_array().unwrap();
-    let found = findings.iter().find(|f| f["rule"] == "RI-SMALL-CELLS")?;
-    found["residual_risk"].as_u64()
+    let findings = findings_of("examples/research-aggregated.toml", |deal| {
+        set(deal, "transfer", "mode", mode);
+        set(deal, "recipient", "scope", scope);
+        let mitigations = deal["mitigations"].as_array_mut().unwrap();
+        mitigations.retain(|m| m["id"].as_str() != Some("MT-KANON"));
+    });
+    findings.get("RI-SMALL-CELLS").map(|(risk, _)| *risk)
 }
 
 #[test]
@@ -37,36 +60,17 @@ fn unprotected_aggregates_are_riskier_the_more_people_can_read_them() {
     assert!(public >= 12, "published unprotected aggregates: risk {public}");
 }
 
-/// `examples/grocer-brand-cleanroom.toml` (pseudonymised line items) published as one-off
+/// `examples/grocer-brand-cleanroom.toml` (pseudonymised line items) published as two years of
 /// event records, `linkable` as given; each finding's residual risk by rule id.
-fn published_events(linkable: &str) -> std::collections::BTreeMap<String, u64> {
-    let text = std::fs::read_to_string("examples/grocer-brand-cleanroom.toml").unwrap();
-    let mut deal: toml::Table = text.parse().unwrap();
-    let dataset = deal["datasets"].as_array_mut().unwrap()[0].as_table_mut().unwrap();
-    dataset.insert("granularity".into(), "event".into());
-    dataset.insert("history_months".into(), 24.into());
-    dataset.insert("linkable".into(), linkable.into());
-    let mut set = |table: &str, key: &str, value: &str| {
-        deal[table].as_table_mut().unwrap().insert(key.into(), value.into());
-    };
-    set("transfer", "mode", "public-release");
-    set("recipient", "scope", "public");
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("deal.toml");
-    std::fs::write(&path, toml::to_string(&deal).unwrap()).unwrap();
-    let (report, code) = assess_json(path.to_str().unwrap(), &["--no-what-if"]);
-    assert!(code == 0 || code == 1, "{report}");
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["rule"].as_str().unwrap().to_string(),
-                f["residual_risk"].as_u64().unwrap(),
-            )
-        })
-        .collect()
+fn published_events(linkable: &str) -> BTreeMap<String, u64> {
+    let findings = findings_of("examples/grocer-brand-cleanroom.toml", |deal| {
+        set_dataset(deal, "granularity", "event");
+        set_dataset(deal, "history_months", 24);
+        set_dataset(deal, "linkable", linkable);
+        set(deal, "transfer", "mode", "public-release");
+        set(deal, "recipient", "scope", "public");
+    });
+    findings.into_iter().map(|(rule, (risk, _))| (rule, risk)).collect()
 }
 
 #[test]
@@ -93,28 +97,26 @@ fn records_nothing_ties_together_form_no_trace_and_expose_single_events() {
     assert_eq!(published_events("unknown").get("RI-TRACES"), linked.get("RI-TRACES"));
 }
 
+#[test]
+fn a_name_ties_records_together_whatever_linkable_says() {
+    let copy_risk = |linkable: &str| {
+        let findings = findings_of("examples/shopsense-ifa.toml", |deal| {
+            set_dataset(deal, "linkable", linkable);
+        });
+        findings.get("SV-COPY-LEAVES").expect("SV-COPY-LEAVES fires").0
+    };
+    assert_eq!(copy_risk("no"), copy_risk("yes"));
+}
+
 /// The message CE-FRONT-PAGE gives `examples/grocer-brand-cleanroom.toml` read by many
 /// recipients through `mode`, customers' expectations unknown.
 fn front_page(mode: &str) -> String {
-    let text = std::fs::read_to_string("examples/grocer-brand-cleanroom.toml").unwrap();
-    let mut deal: toml::Table = text.parse().unwrap();
-    let mut set = |table: &str, key: &str, value: &str| {
-        deal[table].as_table_mut().unwrap().insert(key.into(), value.into());
-    };
-    set("transfer", "mode", mode);
-    set("recipient", "scope", "many");
-    set("customers", "would_expect", "unknown");
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("deal.toml");
-    std::fs::write(&path, toml::to_string(&deal).unwrap()).unwrap();
-    let (report, code) = assess_json(path.to_str().unwrap(), &["--no-what-if"]);
-    assert!(code == 0 || code == 1, "{report}");
-    let findings = report["findings"].as_array().unwrap();
-    let found = findings.iter().find(|f| f["rule"] == "CE-FRONT-PAGE");
-    found.expect("CE-FRONT-PAGE fires")["message"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    let findings = findings_of("examples/grocer-brand-cleanroom.toml", |deal| {
+        set(deal, "transfer", "mode", mode);
+        set(deal, "recipient", "scope", "many");
+        set(deal, "customers", "would_expect", "unknown");
+    });
+    findings.get("CE-FRONT-PAGE").expect("CE-FRONT-PAGE fires").1.clone()
 }
 
 #[test]
@@ -125,22 +127,4 @@ fn many_readers_of_vetted_results_are_not_a_new_audience_for_records() {
     let in_place = front_page("clean-room");
     assert!(copied.contains("audience"), "{copied}");
     assert!(!in_place.contains("audience"), "{in_place}");
-}
-
-#[test]
-fn a_name_ties_records_together_whatever_linkable_says() {
-    let text = std::fs::read_to_string("examples/shopsense-ifa.toml").unwrap();
-    let risk = |linkable: &str| {
-        let mut deal: toml::Table = text.parse().unwrap();
-        let dataset = deal["datasets"].as_array_mut().unwrap()[0].as_table_mut().unwrap();
-        dataset.insert("linkable".into(), linkable.into());
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("deal.toml");
-        std::fs::write(&path, toml::to_string(&deal).unwrap()).unwrap();
-        let (report, _) = assess_json(path.to_str().unwrap(), &["--no-what-if", "--no-evidence"]);
-        let findings = report["findings"].as_array().unwrap().clone();
-        let copy = findings.iter().find(|f| f["rule"] == "SV-COPY-LEAVES").cloned();
-        copy.expect("SV-COPY-LEAVES fires")["residual_risk"].as_u64().unwrap()
-    };
-    assert_eq!(risk("no"), risk("yes"));
 }
