@@ -121,6 +121,16 @@ pub struct ScanArgs {
     #[arg(long = "qi", value_name = "COLUMN")]
     pub quasi_identifiers: Vec<String>,
 
+    /// The column of when each row happened (an ISO 8601 date or timestamp): with --place and a
+    /// subject, how many people a few of their (place, day) points single out. Overrides the deal's.
+    #[arg(long = "timestamp", value_name = "COLUMN")]
+    pub timestamp: Option<String>,
+
+    /// A column of where each row happened (store, cell tower); repeat for several. Overrides
+    /// the deal's.
+    #[arg(long = "place", value_name = "COLUMN")]
+    pub places: Vec<String>,
+
     /// Match this keyword list (one per line, `#` comments, `# --- name` starts a group)
     /// as case-insensitive substrings instead of the pack's signals.
     #[arg(long, value_name = "FILE")]

@@ -335,7 +335,8 @@ fn the_sql_scan_run_in_duckdb_gives_the_same_evidence() {
         "this test runs DuckDB: `pip install duckdb` (as .ci/run does)"
     );
     let dir = tempfile::tempdir().unwrap();
-    for deal in [REFERENCE, "examples/social-harvest.toml"] {
+    let crowded = crowded_deal(dir.path());
+    for deal in [REFERENCE, "examples/social-harvest.toml", crowded.as_str()] {
         let sql = run(&["scan", "--deal", deal, "--emit-sql", "duckdb"]);
         assert_eq!(sql.code, 0, "{}", sql.stderr);
         let sql_file = dir.path().join("scan.sql");
@@ -400,5 +401,101 @@ fn assess_strict_makes_a_malformed_sample_row_an_error() {
             .contains("sampled-baskets.csv:3: malformed row (2 fields, the header has 6)"),
         "{}",
         strict.stderr
+    );
+}
+
+/// The reference deal over a generated sample where 300 cards share 4 stores and 10 days, so
+/// that which points are drawn decides who is unique: the deal file's path.
+fn crowded_deal(dir: &std::path::Path) -> String {
+    let mut csv = String::from(
+        "transaction_id,card_id,store_id,timestamp,zip5,birth_year,gender,product_description,category_code,quantity,price\n",
+    );
+    let mut state: u64 = 7;
+    let mut next = |n: u64| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) % n
+    };
+    for card in 0..300 {
+        for visit in 0..1 + next(7) {
+            let (store, day) = (next(4), 1 + next(10));
+            csv.push_str(&format!(
+                "T{card}-{visit},LC{card:05},S{store},2024-03-{day:02}T10:00:00,9{:04},19{},F,Whole milk,DAIRY,1,1.99\n",
+                next(3),
+                50 + next(3)
+            ));
+        }
+    }
+    std::fs::write(dir.join("crowded.csv"), csv).unwrap();
+    let deal = std::fs::read_to_string(REFERENCE)
+        .unwrap()
+        .replace("samples/shopsense-baskets.csv", "crowded.csv");
+    let path = dir.join("crowded.toml");
+    std::fs::write(&path, deal).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn how_many_people_a_few_of_their_points_single_out() {
+    // de Montjoye et al.: each card's (store, day) points, drawn at random with a fixed seed;
+    // a card is unique when no other card was at all of them.
+    let dir = tempfile::tempdir().unwrap();
+    let scan = scan_json(&["--deal", &crowded_deal(dir.path())]);
+    let steps = scan["unicity"]["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 4);
+    let share = |i: usize| steps[i]["share"].as_f64().unwrap();
+    // 40 store-days for 300 cards: one point singles out almost no one; four, most of those
+    // who have four.
+    assert!(share(0) < 0.2, "{steps:?}");
+    assert!(share(3) > 0.5, "{steps:?}");
+    assert!(
+        share(0) <= share(1) && share(1) <= share(2) && share(2) <= share(3),
+        "{steps:?}"
+    );
+    for (i, step) in steps.iter().enumerate() {
+        assert_eq!(step["points"], i as u64 + 1);
+        assert!(step["unique"].as_u64() <= step["subjects"].as_u64());
+    }
+    // The same draw every time.
+    assert_eq!(
+        scan_json(&["--deal", &crowded_deal(dir.path())])["unicity"],
+        scan["unicity"]
+    );
+}
+
+#[test]
+fn the_command_line_names_when_and_where() {
+    let scan = scan_json(&[
+        "examples/samples/shopsense-baskets.csv",
+        "--subject",
+        "card_id",
+        "--timestamp",
+        "timestamp",
+        "--place",
+        "store_id",
+    ]);
+    assert_eq!(scan["unicity"]["places"], serde_json::json!(["store_id"]));
+    assert_eq!(scan["unicity"]["steps"][0]["subjects"], 97);
+    let misspelt = run(&[
+        "scan",
+        "examples/samples/shopsense-baskets.csv",
+        "--subject",
+        "card_id",
+        "--timestamp",
+        "timestamp",
+        "--place",
+        "store",
+    ]);
+    assert_eq!(misspelt.code, 2);
+    assert!(
+        misspelt.stderr.contains("no column `store` (the place)"),
+        "{}",
+        misspelt.stderr
+    );
+    assert!(
+        misspelt.stderr.contains("did you mean `store_id`?"),
+        "{}",
+        misspelt.stderr
     );
 }

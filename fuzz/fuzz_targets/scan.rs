@@ -18,6 +18,8 @@ fuzz_target!(|bytes: &[u8]| {
         subject: columns.first().cloned(),
         text: columns.clone(),
         quasi_identifiers: columns.iter().take(2).cloned().collect(),
+        timestamps: columns.iter().skip(2).take(1).cloned().collect(),
+        places: columns.iter().skip(3).take(1).cloned().collect(),
     };
     let options = Options {
         shape_rows: 100,

@@ -110,6 +110,12 @@ pub fn run(args: &ScanArgs) -> Result<String> {
     if !args.quasi_identifiers.is_empty() {
         roles.quasi_identifiers = args.quasi_identifiers.clone();
     }
+    if let Some(t) = &args.timestamp {
+        roles.timestamps = vec![t.clone()];
+    }
+    if !args.places.is_empty() {
+        roles.places = args.places.clone();
+    }
     if let Some(dialect) = args.emit_sql {
         let shape_rows = pack.scoring.evidence_shape_rows;
         return super::sql::emit(
@@ -266,6 +272,23 @@ pub fn render(o: &Observed, declared: Option<&Declared>) -> String {
             t.add_row(vec![
                 format!("unique without {}", w.quasi_identifier),
                 percent(w.unique_share),
+            ]);
+        }
+        let _ = writeln!(out, "{t}");
+    }
+    if let Some(u) = &o.unicity {
+        let _ = writeln!(
+            out,
+            "\nUnique by their own points: (place, day) on {} and the day of {}, drawn at random with a fixed seed",
+            u.places.join(", "),
+            u.timestamp
+        );
+        let mut t = table(&["points drawn", "subjects with as many", "unique"]);
+        for s in &u.steps {
+            t.add_row(vec![
+                s.points.to_string(),
+                s.subjects.to_string(),
+                format!("{} ({})", s.unique, percent(s.share)),
             ]);
         }
         let _ = writeln!(out, "{t}");

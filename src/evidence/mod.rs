@@ -7,6 +7,7 @@ pub mod lexicon;
 pub mod paths;
 pub mod scan;
 pub mod sql;
+pub mod unicity;
 
 use crate::deal::{Dataset, Deal, EvidenceSpec};
 use crate::pack::RulePack;
@@ -38,6 +39,18 @@ pub struct Observed {
     /// Every category the data reveal, in pack order.
     pub categories: Vec<Seen>,
     pub reidentification: Option<Reidentification>,
+    /// How many subjects 1 to 4 of their (place, day) points single out ("unique in the
+    /// shopping mall"), when the sample names timestamps and places.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unicity: Option<Unicity>,
+}
+
+/// The unicity measure of a sample: the columns it read and each number of points drawn.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unicity {
+    pub timestamp: String,
+    pub places: Vec<String>,
+    pub steps: Vec<unicity::Step>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -151,6 +164,7 @@ pub fn observe(sources: Sources, roles: &scan::Roles, settings: &Settings) -> Re
         sensitive_subjects: None,
         categories: Vec::new(),
         reidentification: None,
+        unicity: None,
     };
     let mut tally = None;
     let counted = match (sample, results) {
@@ -204,6 +218,11 @@ pub fn observe(sources: Sources, roles: &scan::Roles, settings: &Settings) -> Re
         observed.subjects = t.subjects;
         observed.sensitive_rows = t.sensitive_rows;
         observed.sensitive_subjects = t.sensitive_subjects;
+        observed.unicity = t.unicity.clone().map(|steps| Unicity {
+            timestamp: roles.timestamps.first().cloned().unwrap_or_default(),
+            places: roles.places.clone(),
+            steps,
+        });
         tally = Some(t);
     }
     if let Some(path) = dictionary {
@@ -445,6 +464,8 @@ pub fn roles(spec: &EvidenceSpec) -> scan::Roles {
         subject: spec.subject.clone(),
         text: spec.text.clone(),
         quasi_identifiers: spec.quasi_identifiers.clone(),
+        timestamps: spec.timestamps.clone(),
+        places: spec.places.clone(),
     }
 }
 
@@ -522,6 +543,12 @@ pub struct EvidenceFacts {
     pub quasi_identifiers: Vec<String>,
     /// The quasi-identifier whose absence lowers uniqueness most, or "".
     pub most_identifying: String,
+    /// The fewest (place, day) points that single out half the subjects or more (1 to 4), or
+    /// 0 when four do not or the sample has no such points.
+    pub unique_by_points: u64,
+    /// The share of subjects that many points single out, and in words.
+    pub unique_by_points_share: f64,
+    pub unique_by_points_percent: String,
 }
 
 /// A dataset's evidence beside its declarations (what reports show), if it has evidence.
@@ -539,6 +566,10 @@ pub fn facts(e: &DatasetEvidence) -> EvidenceFacts {
     let observed = &e.observed;
     let ids: Vec<String> = observed.categories.iter().map(|s| s.category.clone()).collect();
     let reid = observed.reidentification.as_ref();
+    let fewest = observed
+        .unicity
+        .as_ref()
+        .and_then(|u| u.steps.iter().find(|s| s.subjects > 0 && s.share >= 0.5));
     EvidenceFacts {
         dataset: e.dataset.clone(),
         declared_form: e.declared_form.clone(),
@@ -568,6 +599,9 @@ pub fn facts(e: &DatasetEvidence) -> EvidenceFacts {
             .and_then(|r| r.unique_share_without.first())
             .filter(|w| reid.is_some_and(|r| w.unique_share < r.unique_share))
             .map_or(String::new(), |w| w.quasi_identifier.clone()),
+        unique_by_points: fewest.map_or(0, |s| s.points),
+        unique_by_points_share: fewest.map_or(0.0, |s| s.share),
+        unique_by_points_percent: percent(fewest.map_or(0.0, |s| s.share)),
     }
 }
 

@@ -30,6 +30,17 @@ pub struct Roles {
     pub subject: Option<String>,
     pub text: Vec<String>,
     pub quasi_identifiers: Vec<String>,
+    /// When and where each row happened: with a subject, the unicity of (place, day) points
+    /// is measured from the first timestamp column and every place column.
+    pub timestamps: Vec<String>,
+    pub places: Vec<String>,
+}
+
+impl Roles {
+    /// Whether the sample's (place, day) points are measured.
+    pub fn has_points(&self) -> bool {
+        self.subject.is_some() && !self.timestamps.is_empty() && !self.places.is_empty()
+    }
 }
 
 /// The same roles as column positions.
@@ -39,6 +50,8 @@ struct Columns {
     subject: Option<usize>,
     text: Vec<usize>,
     qi: Vec<usize>,
+    /// The timestamp and place columns, when points are measured.
+    points: Option<(usize, Vec<usize>)>,
 }
 
 pub struct Options {
@@ -68,6 +81,8 @@ pub struct Tally {
     pub class_sizes: super::ClassSizes,
     /// For each column, the value shapes (lexicon index) most of its first rows match.
     pub column_shapes: Vec<Vec<usize>>,
+    /// How many subjects 1 to 4 of their (place, day) points single out, when measured.
+    pub unicity: Option<Vec<super::unicity::Step>>,
 }
 
 /// A subject or class key: short ones (card numbers, ZIP-year-sex) inline, so a lookup does
@@ -184,6 +199,8 @@ struct Acc {
     class_rows: Vec<u64>,
     shape_hits: Vec<Vec<u64>>,
     shape_cells: Vec<u64>,
+    /// Distinct (subject, place, day) points, when measured.
+    points: foldhash::HashSet<Vec<u8>>,
 }
 
 impl Acc {
@@ -283,6 +300,15 @@ impl Acc {
             }
             Some(self.class_id(key))
         };
+        if let (Some(s), Some((t, places))) = (cols.subject, &cols.points)
+            && let Some(day) = super::unicity::day(&record[*t])
+        {
+            let at: Vec<&[u8]> = places.iter().map(|&p| &record[p]).collect();
+            super::unicity::key(&record[s], &at, day, key);
+            if !self.points.contains(key.as_slice()) {
+                self.points.insert(key.clone());
+            }
+        }
         match cols.subject {
             Some(s) => {
                 let id = self.subject_id(&record[s]);
@@ -468,6 +494,13 @@ fn columns(path: &Path, header: &[String], roles: &Roles) -> Result<Columns> {
             .iter()
             .map(|q| find(q, "quasi-identifier"))
             .collect::<Result<_>>()?,
+        points: if roles.has_points() {
+            let timestamp = find(&roles.timestamps[0], "timestamp")?;
+            let places = roles.places.iter().map(|p| find(p, "place")).collect::<Result<_>>()?;
+            Some((timestamp, places))
+        } else {
+            None
+        },
     })
 }
 
@@ -681,6 +714,7 @@ fn merge(accs: Vec<Acc>, lexicon: &Lexicon, cols: &Columns, header: Vec<String>,
                 entry.add_class(global[c as usize]);
             }
         }
+        all.points.extend(acc.points);
         for (c, hits) in acc.shape_hits.iter().enumerate() {
             for (i, n) in hits.iter().enumerate() {
                 all.shape_hits[c][i] += n;
@@ -746,6 +780,10 @@ fn merge(accs: Vec<Acc>, lexicon: &Lexicon, cols: &Columns, header: Vec<String>,
         top_values,
         class_sizes: super::ClassSizes::of(&classes, qis),
         column_shapes,
+        unicity: cols
+            .points
+            .as_ref()
+            .map(|_| super::unicity::measure(all.points.iter().map(Vec::as_slice))),
     }
 }
 

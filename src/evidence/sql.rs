@@ -117,6 +117,14 @@ pub fn emit(
     if let Some(first) = roles.text.first() {
         fields.push(format!("    {} AS t0", col(first)));
     }
+    if roles.has_points() {
+        // The day of an ISO 8601 timestamp, as the local scan reads it (unicity.rs).
+        let stamp = col(&roles.timestamps[0]);
+        let iso = matches(&stamp, "^[0-9]{4}-[0-9]{2}-[0-9]{2}");
+        fields.push(format!("    CASE WHEN {iso} THEN substr({stamp}, 1, 10) END AS day"));
+        let places: Vec<String> = roles.places.iter().map(|p| col(p)).collect();
+        fields.push(format!("    concat_ws(chr(31), {}) AS place", places.join(", ")));
+    }
     for (bit, _) in &categories {
         let regex = pattern(&lexicon.keywords_by_category[*bit]);
         let any: Vec<String> = roles.text.iter().map(|t| matches(&col(t), &regex)).collect();
@@ -126,6 +134,24 @@ pub fn emit(
         fields.push("    1 AS one".to_string());
     }
     let _ = writeln!(out, "{}\n  FROM {from}\n)", fields.join(",\n"));
+    if roles.has_points() {
+        // Each subject's distinct (place, day) points ranked by the MD5 of seed, subject, place
+        // and day; for p of 1 to 4, a subject with p points or more is unique when no other
+        // subject was at all of its first p.
+        let _ = writeln!(
+            out,
+            ", points AS (SELECT DISTINCT subject, place, day FROM lines WHERE day IS NOT NULL)\n\
+             , drawn AS (SELECT subject, place, day, row_number() OVER (PARTITION BY subject ORDER BY md5(concat_ws(chr(31), {}, subject, place, day))) AS r, count(*) OVER (PARTITION BY subject) AS n FROM points)\n\
+             , steps AS ({})\n\
+             , matched AS (SELECT s.p, d.subject, o.subject AS other, count(*) AS hits FROM steps s JOIN drawn d ON d.r <= s.p AND d.n >= s.p JOIN points o ON o.place = d.place AND o.day = d.day GROUP BY s.p, d.subject, o.subject)\n\
+             , alone AS (SELECT p, subject FROM matched WHERE hits = p GROUP BY p, subject HAVING count(*) = 1)",
+            quote(super::unicity::SEED, dialect),
+            (1..=super::unicity::MOST_POINTS)
+                .map(|p| format!("SELECT {p} AS p"))
+                .collect::<Vec<_>>()
+                .join(" UNION ALL ")
+        );
+    }
 
     let any = if categories.is_empty() {
         "FALSE".to_string()
@@ -213,6 +239,14 @@ pub fn emit(
             }
         }
     }
+    if roles.has_points() {
+        selects.push(
+            "SELECT 'unicity_subjects', CAST(s.p AS STRING), count(DISTINCT d.subject) FROM steps s LEFT JOIN drawn d ON d.n >= s.p GROUP BY s.p".to_string(),
+        );
+        selects.push(
+            "SELECT 'unicity_unique', CAST(s.p AS STRING), count(a.subject) FROM steps s LEFT JOIN alone a ON a.p = s.p GROUP BY s.p".to_string(),
+        );
+    }
     let _ = writeln!(out, "{}\nORDER BY 1, 2;", selects.join("\nUNION ALL\n"));
     Ok(match dialect {
         // DuckDB has no STRING type name in CAST; VARCHAR is its name for it.
@@ -242,7 +276,9 @@ pub fn read(path: &Path, roles: &Roles, lexicon: &Lexicon) -> Result<Tally> {
         top_values: vec![Vec::new(); n],
         class_sizes: ClassSizes::default(),
         column_shapes: Vec::new(),
+        unicity: None,
     };
+    let mut unicity: BTreeMap<u64, (u64, u64)> = BTreeMap::new();
     let mut without: BTreeMap<String, BTreeMap<u64, u64>> = BTreeMap::new();
     let mut columns: Vec<(u64, String)> = Vec::new();
     let mut shapes: Vec<(String, usize)> = Vec::new();
@@ -285,6 +321,26 @@ pub fn read(path: &Path, roles: &Roles, lexicon: &Lexicon) -> Result<Tally> {
             "class_size" => {
                 tally.class_sizes.all.insert(size()?, value);
             }
+            "unicity_subjects" | "unicity_unique" => {
+                let points: u64 = key
+                    .trim()
+                    .parse()
+                    .ok()
+                    .filter(|p| (1..=super::unicity::MOST_POINTS).contains(p))
+                    .with_context(|| {
+                        format!(
+                            "{}:{line}: `{key}` is not a number of points (1 to {})",
+                            path.display(),
+                            super::unicity::MOST_POINTS
+                        )
+                    })?;
+                let entry = unicity.entry(points).or_default();
+                if measure == "unicity_subjects" {
+                    entry.0 = value;
+                } else {
+                    entry.1 = value;
+                }
+            }
             m => {
                 if let Some(shape) = m.strip_prefix("shape:") {
                     if value > 0 {
@@ -319,6 +375,16 @@ pub fn read(path: &Path, roles: &Roles, lexicon: &Lexicon) -> Result<Tally> {
         .collect();
     for values in &mut tally.top_values {
         values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    }
+    if roles.has_points() {
+        tally.unicity = Some(
+            (1..=super::unicity::MOST_POINTS)
+                .map(|p| {
+                    let (subjects, unique) = unicity.get(&p).copied().unwrap_or_default();
+                    super::unicity::Step::new(p, subjects, unique)
+                })
+                .collect(),
+        );
     }
     tally.class_sizes.without = roles
         .quasi_identifiers

@@ -2,8 +2,8 @@
 //! CI job summary. Deal text is escaped; the numbers are the report's, never recomputed.
 
 use super::{
-    baseline_line, baseline_note, clean, evidence_heading, evidence_rows, reidentification_line, waived_line,
-    waiver_note,
+    baseline_line, baseline_note, clean, evidence_heading, evidence_rows, reidentification_line, unicity_line,
+    waived_line, waiver_note,
 };
 use crate::report::{Finding, Report};
 use std::fmt::Write as _;
@@ -285,7 +285,7 @@ fn one(out: &mut String, r: &Report) {
         for [category, declared, seen] in evidence_rows(e) {
             let _ = writeln!(out, "| {} | {declared} | {} |", md(&category), md(&seen));
         }
-        if let Some(line) = reidentification_line(e) {
+        for line in reidentification_line(e).into_iter().chain(unicity_line(e)) {
             let _ = writeln!(out, "\n{}", md(&line));
         }
     }

@@ -190,3 +190,35 @@ pub fn reidentification_line(e: &DatasetEvidence) -> Option<String> {
         r.min_k
     ))
 }
+
+/// The unicity measure in one sentence: how many subjects 1 to 4 of their points single out.
+pub fn unicity_line(e: &DatasetEvidence) -> Option<String> {
+    let u = e.observed.unicity.as_ref()?;
+    let steps: Vec<String> = u
+        .steps
+        .iter()
+        .filter(|s| s.subjects > 0)
+        .map(|s| {
+            format!(
+                "{} point{}: {} of {}",
+                s.points,
+                if s.points == 1 { "" } else { "s" },
+                crate::evidence::percent(s.share),
+                s.subjects
+            )
+        })
+        .collect();
+    let places = u.places.join(" and ");
+    Some(if steps.is_empty() {
+        format!(
+            "No subject has a (place, day) point on {places} and the day of {}.",
+            u.timestamp
+        )
+    } else {
+        format!(
+            "Unique by their own (place, day) points, on {places} and the day of {}, drawn at random with a fixed seed: {}.",
+            u.timestamp,
+            steps.join("; ")
+        )
+    })
+}

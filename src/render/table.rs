@@ -3,7 +3,8 @@
 //! every finding and the open questions follow. Fits the terminal, or 100 columns when piped.
 
 use super::{
-    baseline_line, baseline_note, evidence_heading, evidence_rows, reidentification_line, waived_line, waiver_note,
+    baseline_line, baseline_note, evidence_heading, evidence_rows, reidentification_line, unicity_line, waived_line,
+    waiver_note,
 };
 use crate::report::{BandRank, Finding, Report};
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
@@ -324,7 +325,7 @@ fn one(out: &mut String, r: &Report, width: u16) {
             t.add_row(row.to_vec());
         }
         let _ = writeln!(out, "{t}");
-        if let Some(line) = reidentification_line(e) {
+        for line in reidentification_line(e).into_iter().chain(unicity_line(e)) {
             wrap(out, "", &line, 0, width);
         }
     }

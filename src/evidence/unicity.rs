@@ -1,0 +1,155 @@
+//! "Unique in the shopping mall" (de Montjoye et al., Science 2015): how many people a few of
+//! their (place, day) points single out. Each subject's distinct points are ranked by the MD5
+//! of a fixed seed, the subject, the place and the day, so that the points drawn are the same
+//! for the local scan and for the SQL run where the data live (DuckDB and Spark both have
+//! `md5`); a subject is unique by p points when no other subject has all of its first p.
+
+use md5::{Digest, Md5};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// The most points drawn per subject: the paper's four.
+pub const MOST_POINTS: u64 = 4;
+/// Mixed into every draw, so that the points drawn are fixed from run to run.
+pub const SEED: &str = "dealrisk-unicity";
+/// Separates the parts of a point (a byte CSV text never has unquoted).
+pub const UNIT: u8 = 0x1f;
+
+/// For p points drawn: how many subjects have at least p points, and how many of them no one
+/// else shares all p with.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Step {
+    pub points: u64,
+    pub subjects: u64,
+    pub unique: u64,
+    pub share: f64,
+}
+
+impl Step {
+    pub fn new(points: u64, subjects: u64, unique: u64) -> Step {
+        let share = if subjects > 0 {
+            unique as f64 / subjects as f64
+        } else {
+            0.0
+        };
+        Step {
+            points,
+            subjects,
+            unique,
+            share,
+        }
+    }
+}
+
+/// The day of a timestamp written as ISO 8601 (`2024-01-05`, `2024-01-05T10:00:00`): its
+/// first ten characters, or none when they are not a date.
+pub fn day(timestamp: &[u8]) -> Option<&[u8]> {
+    let d = timestamp.get(..10)?;
+    let digits = |r: std::ops::Range<usize>| d[r].iter().all(u8::is_ascii_digit);
+    (digits(0..4) && d[4] == b'-' && digits(5..7) && d[7] == b'-' && digits(8..10)).then_some(d)
+}
+
+/// A point's key: subject, place (its columns' values) and day, separated by `UNIT`.
+pub fn key(subject: &[u8], places: &[&[u8]], day: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    out.extend_from_slice(subject);
+    for p in places {
+        out.push(UNIT);
+        out.extend_from_slice(p);
+    }
+    out.push(UNIT);
+    out.extend_from_slice(day);
+}
+
+/// The measure over distinct point keys (as `key` writes them), for 1 to `MOST_POINTS` points.
+pub fn measure<'a>(points: impl IntoIterator<Item = &'a [u8]>) -> Vec<Step> {
+    // Subjects and places by number; each subject's points with the hash that orders them.
+    let mut subjects: HashMap<&[u8], usize> = HashMap::new();
+    let mut places: HashMap<&[u8], usize> = HashMap::new();
+    let mut drawn: Vec<Vec<(String, usize)>> = Vec::new();
+    for key in points {
+        let Some(cut) = key.iter().position(|&b| b == UNIT) else {
+            continue;
+        };
+        let (subject, place) = (&key[..cut], &key[cut + 1..]);
+        let next = subjects.len();
+        let s = *subjects.entry(subject).or_insert(next);
+        if s == drawn.len() {
+            drawn.push(Vec::new());
+        }
+        let next = places.len();
+        let p = *places.entry(place).or_insert(next);
+        let mut seeded = Vec::with_capacity(SEED.len() + 1 + key.len());
+        seeded.extend_from_slice(SEED.as_bytes());
+        seeded.push(UNIT);
+        seeded.extend_from_slice(key);
+        let hash: String = Md5::digest(&seeded).iter().map(|b| format!("{b:02x}")).collect();
+        drawn[s].push((hash, p));
+    }
+    // Who was at each (place, day), in order.
+    let mut at: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (s, points) in drawn.iter_mut().enumerate() {
+        points.sort();
+        for &(_, p) in points.iter() {
+            at.entry(p).or_default().push(s);
+        }
+    }
+    (1..=MOST_POINTS)
+        .map(|n| {
+            let take = n as usize;
+            let mut with = 0;
+            let mut unique = 0;
+            for points in drawn.iter().filter(|p| p.len() >= take) {
+                with += 1;
+                let mut shared: Vec<usize> = at[&points[0].1].clone();
+                for (_, p) in &points[1..take] {
+                    let others = &at[p];
+                    shared.retain(|s| others.binary_search(s).is_ok());
+                }
+                unique += u64::from(shared.len() == 1);
+            }
+            Step::new(n, with, unique)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn points(rows: &[(&str, &str, &str)]) -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        for (subject, place, day) in rows {
+            let mut k = Vec::new();
+            key(subject.as_bytes(), &[place.as_bytes()], day.as_bytes(), &mut k);
+            out.push(k);
+        }
+        out
+    }
+
+    #[test]
+    fn a_subject_is_unique_when_no_one_else_was_at_all_its_drawn_points() {
+        // a and b share both their points; c shares one of them and has one of its own.
+        let keys = points(&[
+            ("a", "S1", "2024-01-01"),
+            ("a", "S2", "2024-01-02"),
+            ("b", "S1", "2024-01-01"),
+            ("b", "S2", "2024-01-02"),
+            ("c", "S1", "2024-01-01"),
+            ("c", "S3", "2024-01-03"),
+        ]);
+        let steps = measure(keys.iter().map(Vec::as_slice));
+        assert_eq!(steps[1], Step::new(2, 3, 1), "two points: only c is alone");
+        assert_eq!(steps[2], Step::new(3, 0, 0), "nobody has three points");
+        // With one point, c is unique when its draw is S3, never when it is S1.
+        assert!(steps[0].unique <= 1 && steps[0].subjects == 3);
+    }
+
+    #[test]
+    fn days_are_read_from_iso_dates_only() {
+        assert_eq!(day(b"2024-01-05T10:00:00"), Some(&b"2024-01-05"[..]));
+        assert_eq!(day(b"2024-01-05"), Some(&b"2024-01-05"[..]));
+        assert_eq!(day(b"05/01/2024 10:00"), None);
+        assert_eq!(day(b"2024"), None);
+    }
+}
