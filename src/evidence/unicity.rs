@@ -6,7 +6,7 @@
 
 use md5::{Digest, Md5};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// The most points drawn per subject: the paper's four.
 pub const MOST_POINTS: u64 = 4;
@@ -63,22 +63,23 @@ pub fn key(subject: &[u8], places: &[&[u8]], day: &[u8], out: &mut Vec<u8>) {
 
 /// The measure over distinct point keys (as `key` writes them), for 1 to `MOST_POINTS` points.
 pub fn measure<'a>(points: impl IntoIterator<Item = &'a [u8]>) -> Vec<Step> {
-    // Subjects and places by number; each subject's points with the hash that orders them.
+    // Subjects and (place, day) spots by number; each subject's points with the hash that
+    // orders them.
     let mut subjects: HashMap<&[u8], usize> = HashMap::new();
-    let mut places: HashMap<&[u8], usize> = HashMap::new();
+    let mut spots: HashMap<&[u8], usize> = HashMap::new();
     let mut drawn: Vec<Vec<(String, usize)>> = Vec::new();
     for key in points {
         let Some(cut) = key.iter().position(|&b| b == UNIT) else {
             continue;
         };
-        let (subject, place) = (&key[..cut], &key[cut + 1..]);
+        let (subject, spot) = (&key[..cut], &key[cut + 1..]);
         let next = subjects.len();
         let s = *subjects.entry(subject).or_insert(next);
         if s == drawn.len() {
             drawn.push(Vec::new());
         }
-        let next = places.len();
-        let p = *places.entry(place).or_insert(next);
+        let next = spots.len();
+        let p = *spots.entry(spot).or_insert(next);
         let mut seeded = Vec::with_capacity(SEED.len() + 1 + key.len());
         seeded.extend_from_slice(SEED.as_bytes());
         seeded.push(UNIT);
@@ -86,12 +87,12 @@ pub fn measure<'a>(points: impl IntoIterator<Item = &'a [u8]>) -> Vec<Step> {
         let hash: String = Md5::digest(&seeded).iter().map(|b| format!("{b:02x}")).collect();
         drawn[s].push((hash, p));
     }
-    // Who was at each (place, day), in order.
-    let mut at: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    // Who was at each (place, day), in subject order.
+    let mut at: Vec<Vec<usize>> = vec![Vec::new(); spots.len()];
     for (s, points) in drawn.iter_mut().enumerate() {
         points.sort();
         for &(_, p) in points.iter() {
-            at.entry(p).or_default().push(s);
+            at[p].push(s);
         }
     }
     (1..=MOST_POINTS)
@@ -101,9 +102,12 @@ pub fn measure<'a>(points: impl IntoIterator<Item = &'a [u8]>) -> Vec<Step> {
             let mut unique = 0;
             for points in drawn.iter().filter(|p| p.len() >= take) {
                 with += 1;
-                let mut shared: Vec<usize> = at[&points[0].1].clone();
-                for (_, p) in &points[1..take] {
-                    let others = &at[p];
+                // Start from the least crowded point: a busy store on a busy day may hold
+                // thousands of subjects, and the answer is the same from any of them.
+                let mut lists: Vec<&Vec<usize>> = points[..take].iter().map(|(_, p)| &at[*p]).collect();
+                lists.sort_by_key(|l| l.len());
+                let mut shared: Vec<usize> = lists[0].clone();
+                for others in &lists[1..] {
                     shared.retain(|s| others.binary_search(s).is_ok());
                 }
                 unique += u64::from(shared.len() == 1);
