@@ -303,8 +303,7 @@ impl Acc {
         if let (Some(s), Some((t, places))) = (cols.subject, &cols.points)
             && let Some(day) = super::unicity::day(&record[*t])
         {
-            let at: Vec<&[u8]> = places.iter().map(|&p| &record[p]).collect();
-            super::unicity::key(&record[s], &at, day, key);
+            super::unicity::key(&record[s], places.iter().map(|&p| &record[p]), day, key);
             if !self.points.contains(key.as_slice()) {
                 self.points.insert(key.clone());
             }

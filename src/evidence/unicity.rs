@@ -6,7 +6,7 @@
 
 use md5::{Digest, Md5};
 use serde::Serialize;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 /// The most points drawn per subject: the paper's four.
 pub const MOST_POINTS: u64 = 4;
@@ -50,7 +50,7 @@ pub fn day(timestamp: &[u8]) -> Option<&[u8]> {
 }
 
 /// A point's key: subject, place (its columns' values) and day, separated by `UNIT`.
-pub fn key(subject: &[u8], places: &[&[u8]], day: &[u8], out: &mut Vec<u8>) {
+pub fn key<'a>(subject: &[u8], places: impl IntoIterator<Item = &'a [u8]>, day: &[u8], out: &mut Vec<u8>) {
     out.clear();
     out.extend_from_slice(subject);
     for p in places {
@@ -67,7 +67,8 @@ pub fn measure<'a>(points: impl IntoIterator<Item = &'a [u8]>) -> Vec<Step> {
     // orders them.
     let mut subjects: HashMap<&[u8], usize> = HashMap::new();
     let mut spots: HashMap<&[u8], usize> = HashMap::new();
-    let mut drawn: Vec<Vec<(String, usize)>> = Vec::new();
+    // The raw digest sorts as its lowercase hex (what SQL's `md5` returns) does.
+    let mut drawn: Vec<Vec<([u8; 16], usize)>> = Vec::new();
     for key in points {
         let Some(cut) = key.iter().position(|&b| b == UNIT) else {
             continue;
@@ -84,8 +85,7 @@ pub fn measure<'a>(points: impl IntoIterator<Item = &'a [u8]>) -> Vec<Step> {
         seeded.extend_from_slice(SEED.as_bytes());
         seeded.push(UNIT);
         seeded.extend_from_slice(key);
-        let hash: String = Md5::digest(&seeded).iter().map(|b| format!("{b:02x}")).collect();
-        drawn[s].push((hash, p));
+        drawn[s].push((Md5::digest(&seeded).into(), p));
     }
     // Who was at each (place, day), in subject order.
     let mut at: Vec<Vec<usize>> = vec![Vec::new(); spots.len()];
@@ -125,7 +125,7 @@ mod tests {
         let mut out = Vec::new();
         for (subject, place, day) in rows {
             let mut k = Vec::new();
-            key(subject.as_bytes(), &[place.as_bytes()], day.as_bytes(), &mut k);
+            key(subject.as_bytes(), [place.as_bytes()], day.as_bytes(), &mut k);
             out.push(k);
         }
         out
