@@ -25,7 +25,8 @@ pub fn esc(text: &str) -> String {
     out
 }
 
-const STYLE: &str = "
+const STYLE: &str = concat!(
+    "
 body { font: 15px/1.45 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: #1d232a; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }
 h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #d0d7de; }
 .verdict { font-size: 1.3rem; padding: .8rem 1rem; border-radius: 6px; margin: 1rem 0; }
@@ -34,9 +35,11 @@ table { border-collapse: collapse; width: 100%; margin: .5rem 0; } th, td { text
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 .muted { color: #57606a; } .caveat { font-style: italic; color: #57606a; } .blocking { color: #a40e26; font-weight: 600; }
 ol li { margin-bottom: .5rem; } svg text { font: 12px system-ui, sans-serif; fill: #1d232a; }
-@media print { body { margin: 0; max-width: none; font-size: 11pt; } h2 { break-after: avoid; } tr, svg, li { break-inside: avoid; } }
-@page { size: A4; margin: 15mm; }
-";
+@media print { body { margin: 0; max-width: none; font-size: 11pt; } h2 { break-after: avoid; } tr, svg, li { break-inside: avoid; } thead { display: table-header-group; } p, li { orphans: 3; widows: 3; } article + article { break-before: page; } }
+@page { size: A4; margin: 15mm 15mm 18mm; @bottom-left { content: \"dealrisk ",
+    env!("CARGO_PKG_VERSION"),
+    "\"; font: 9pt system-ui, sans-serif; color: #57606a; } @bottom-right { content: \"page \" counter(page) \" of \" counter(pages); font: 9pt system-ui, sans-serif; color: #57606a; } }
+");
 
 pub fn render(reports: &[Report]) -> String {
     let mut out = String::new();
@@ -202,7 +205,7 @@ fn one(out: &mut String, r: &Report) {
     out.push_str(&bars(&rows, "Score by area"));
     let _ = writeln!(
         out,
-        "<table><tr><th>area</th><th class=\"n\">points of the total</th><th class=\"n\">alone</th><th class=\"n\">findings</th><th class=\"n\">blocking</th></tr>"
+        "<table><thead><tr><th>area</th><th class=\"n\">points of the total</th><th class=\"n\">alone</th><th class=\"n\">findings</th><th class=\"n\">blocking</th></tr></thead><tbody>"
     );
     for a in &r.areas {
         let _ = writeln!(
@@ -215,7 +218,7 @@ fn one(out: &mut String, r: &Report) {
             a.blocking
         );
     }
-    let _ = writeln!(out, "</table>");
+    let _ = writeln!(out, "</tbody></table>");
 
     for area in r.areas.iter().filter(|a| a.disclaimer.is_some()) {
         let _ = writeln!(out, "<h2>{}</h2>", esc(&area.title));
@@ -229,7 +232,7 @@ fn one(out: &mut String, r: &Report) {
             let _ = writeln!(out, "<p>None raised.</p>");
             continue;
         }
-        let _ = writeln!(out, "<table><tr><th>flag</th><th>reason</th></tr>");
+        let _ = writeln!(out, "<table><thead><tr><th>flag</th><th>reason</th></tr></thead><tbody>");
         for f in mine {
             let blocking = if f.blocking {
                 " <span class=\"blocking\">blocking</span>"
@@ -244,7 +247,7 @@ fn one(out: &mut String, r: &Report) {
                 esc(&f.message)
             );
         }
-        let _ = writeln!(out, "</table>");
+        let _ = writeln!(out, "</tbody></table>");
     }
 
     if !r.scenarios.is_empty() {
@@ -258,7 +261,7 @@ fn one(out: &mut String, r: &Report) {
         out.push_str(&bars(&rows, "Scenarios side by side"));
         let _ = writeln!(
             out,
-            "<table><tr><th>scenario</th><th class=\"n\">score</th><th>verdict</th><th class=\"n\">change</th><th>clears</th></tr>"
+            "<table><thead><tr><th>scenario</th><th class=\"n\">score</th><th>verdict</th><th class=\"n\">change</th><th>clears</th></tr></thead><tbody>"
         );
         for s in &r.scenarios {
             let _ = writeln!(
@@ -273,7 +276,7 @@ fn one(out: &mut String, r: &Report) {
                 esc(&s.disappeared.join(", "))
             );
         }
-        let _ = writeln!(out, "</table>");
+        let _ = writeln!(out, "</tbody></table>");
     }
 
     let helpful: Vec<_> = r
@@ -289,7 +292,7 @@ fn one(out: &mut String, r: &Report) {
         );
         let _ = writeln!(
             out,
-            "<table><tr><th>mitigation</th><th class=\"n\">score with it (0-100)</th><th class=\"n\">change (points)</th><th class=\"n\">risk removed (sum over findings, each 1-16)</th></tr>"
+            "<table><thead><tr><th>mitigation</th><th class=\"n\">score with it (0-100)</th><th class=\"n\">change (points)</th><th class=\"n\">risk removed (sum over findings, each 1-16)</th></tr></thead><tbody>"
         );
         for l in helpful {
             let _ = writeln!(
@@ -303,7 +306,7 @@ fn one(out: &mut String, r: &Report) {
                 l.risk_removed
             );
         }
-        let _ = writeln!(out, "</table>");
+        let _ = writeln!(out, "</tbody></table>");
         if let Some(v) = &r.verdict_change {
             let _ = writeln!(
                 out,
