@@ -4,9 +4,9 @@
 //! for the local scan and for the SQL run where the data live (DuckDB and Spark both have
 //! `md5`); a subject is unique by p points when no other subject has all of its first p.
 
+use foldhash::{HashMap, HashMapExt};
 use md5::{Digest, Md5};
 use serde::Serialize;
-use foldhash::{HashMap, HashMapExt};
 
 /// The most points drawn per subject: the paper's four.
 pub const MOST_POINTS: u64 = 4;

@@ -232,7 +232,10 @@ fn one(out: &mut String, r: &Report) {
             let _ = writeln!(out, "<p>None raised.</p>");
             continue;
         }
-        let _ = writeln!(out, "<table><thead><tr><th>flag</th><th>reason</th></tr></thead><tbody>");
+        let _ = writeln!(
+            out,
+            "<table><thead><tr><th>flag</th><th>reason</th></tr></thead><tbody>"
+        );
         for f in mine {
             let blocking = if f.blocking {
                 " <span class=\"blocking\">blocking</span>"
