@@ -332,6 +332,8 @@ fn one(out: &mut String, r: &Report) {
         }
     }
 
+    evidence(out, r);
+
     if !r.precedents.is_empty() {
         let _ = writeln!(out, "<h2>Deals like this one</h2>");
         let _ = writeln!(
@@ -376,6 +378,62 @@ fn one(out: &mut String, r: &Report) {
         "<p class=\"muted\">{} findings in all; the full report lists every one with the deal fields that made it fire.</p>\n</article>",
         r.findings.len()
     );
+}
+
+/// What the datasets' samples show, in plain words: the categories seen with how many people
+/// they concern, and how identifying the records are.
+fn evidence(out: &mut String, r: &Report) {
+    if r.evidence.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "<h2>What the data show</h2>");
+    for e in &r.evidence {
+        let o = &e.observed;
+        let _ = writeln!(out, "<p>{}</p>", esc(&super::evidence_heading(e).replace('`', "")));
+        if !o.categories.is_empty() {
+            let _ = writeln!(
+                out,
+                "<table><thead><tr><th>seen in the data</th><th>in the deal</th><th class=\"n\">people</th><th>how</th></tr></thead><tbody>"
+            );
+            for s in &o.categories {
+                let declared = if e.excluded.contains(&s.category) {
+                    "excluded, yet found"
+                } else if e.declared_categories.contains(&s.category) {
+                    "declared"
+                } else {
+                    "not declared"
+                };
+                let people = match (s.subjects, o.subjects) {
+                    (Some(n), Some(all)) if s.rows > 0 => {
+                        format!("{n} of {all} ({})", crate::evidence::percent(s.share))
+                    }
+                    _ => "-".to_string(),
+                };
+                let mut how = Vec::new();
+                if s.rows > 0 {
+                    let rows = if s.rows == 1 { "row" } else { "rows" };
+                    how.push(format!("{} {rows} of text", s.rows));
+                }
+                if !s.columns.is_empty() {
+                    how.push(format!("columns {}", s.columns.join(", ")));
+                }
+                how.extend(s.shapes.iter().cloned());
+                let _ = writeln!(
+                    out,
+                    "<tr><td>{}</td><td>{declared}</td><td class=\"n\">{people}</td><td>{}</td></tr>",
+                    esc(&s.category),
+                    esc(&how.join("; "))
+                );
+            }
+            let _ = writeln!(out, "</tbody></table>");
+        }
+        for line in super::reidentification_line(e)
+            .into_iter()
+            .chain(super::unicity_line(e))
+        {
+            let _ = writeln!(out, "<p>{}</p>", esc(&line));
+        }
+    }
 }
 
 #[cfg(test)]
