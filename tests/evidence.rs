@@ -466,27 +466,21 @@ fn how_many_people_a_few_of_their_points_single_out() {
 
 #[test]
 fn the_command_line_names_when_and_where() {
-    let scan = scan_json(&[
-        "examples/samples/shopsense-baskets.csv",
-        "--subject",
-        "card_id",
-        "--timestamp",
-        "timestamp",
-        "--place",
-        "store_id",
-    ]);
+    let args = |place: &'static str| {
+        [
+            "examples/samples/shopsense-baskets.csv",
+            "--subject",
+            "card_id",
+            "--timestamp",
+            "timestamp",
+            "--place",
+            place,
+        ]
+    };
+    let scan = scan_json(&args("store_id"));
     assert_eq!(scan["unicity"]["places"], serde_json::json!(["store_id"]));
     assert_eq!(scan["unicity"]["steps"][0]["subjects"], 97);
-    let misspelt = run(&[
-        "scan",
-        "examples/samples/shopsense-baskets.csv",
-        "--subject",
-        "card_id",
-        "--timestamp",
-        "timestamp",
-        "--place",
-        "store",
-    ]);
+    let misspelt = run(&[&["scan"][..], &args("store")].concat());
     assert_eq!(misspelt.code, 2);
     assert!(
         misspelt.stderr.contains("no column `store` (the place)"),

@@ -396,13 +396,7 @@ fn evidence(out: &mut String, r: &Report) {
                 "<table><thead><tr><th>seen in the data</th><th>in the deal</th><th class=\"n\">people</th><th>how</th></tr></thead><tbody>"
             );
             for s in &o.categories {
-                let declared = if e.excluded.contains(&s.category) {
-                    "excluded, yet found"
-                } else if e.declared_categories.contains(&s.category) {
-                    "declared"
-                } else {
-                    "not declared"
-                };
+                let declared = super::declared_as(e, &s.category);
                 let people = match (s.subjects, o.subjects) {
                     (Some(n), Some(all)) if s.rows > 0 => {
                         format!("{n} of {all} ({})", crate::evidence::percent(s.share))

@@ -133,6 +133,17 @@ pub fn evidence_heading(e: &DatasetEvidence) -> String {
     )
 }
 
+/// What the deal says of a category: excluded at source, declared, or neither.
+pub fn declared_as(e: &DatasetEvidence, category: &str) -> &'static str {
+    if e.excluded.iter().any(|c| c == category) {
+        "excluded"
+    } else if e.declared_categories.iter().any(|c| c == category) {
+        "declared"
+    } else {
+        "not declared"
+    }
+}
+
 /// One row per category declared, excluded or seen: (category, declared, seen in the data).
 pub fn evidence_rows(e: &DatasetEvidence) -> Vec<[String; 3]> {
     let mut ids: Vec<&str> = e
@@ -146,13 +157,7 @@ pub fn evidence_rows(e: &DatasetEvidence) -> Vec<[String; 3]> {
     ids.dedup();
     ids.into_iter()
         .map(|id| {
-            let declared = if e.excluded.iter().any(|c| c == id) {
-                "excluded"
-            } else if e.declared_categories.iter().any(|c| c == id) {
-                "declared"
-            } else {
-                "not declared"
-            };
+            let declared = declared_as(e, id);
             let seen = e
                 .observed
                 .categories
