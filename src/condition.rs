@@ -179,7 +179,7 @@ impl<'a> Scope<'a> {
         let Some(memo) = self.memo else {
             return self.execute(expr, owner);
         };
-        let key = (Arc::as_ptr(&expr.program) as usize, self.key(expr));
+        let key = (Arc::as_ptr(&expr.ast) as usize, self.key(expr));
         if let Some(value) = memo.results.borrow().get(&key) {
             return Ok(value.clone());
         }
@@ -189,8 +189,7 @@ impl<'a> Scope<'a> {
     }
 
     fn execute(&self, expr: &Expr, owner: Owner) -> Result<Value> {
-        expr.program
-            .execute(&self.context)
+        Value::resolve(&expr.ast, &self.context)
             .map_err(|e| owner.error(expr, format!("evaluating `{}` failed: {e}", expr.as_str())))
     }
 

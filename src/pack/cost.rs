@@ -24,7 +24,7 @@ const BUILT_LIST: u64 = 4_096;
 
 /// The most steps evaluating `expr` can take on any deal the format accepts.
 pub fn steps(expr: &Expr) -> u64 {
-    cost(expr.program.expression())
+    cost(&expr.ast)
 }
 
 fn cost(e: &IdedExpr) -> u64 {

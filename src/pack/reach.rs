@@ -79,7 +79,7 @@ impl Domains {
             ("purpose".to_string(), "use.purposes[]".to_string()),
         ];
         let mut found = Vec::new();
-        self.walk(expr.program.expression(), &mut scope, &mut found);
+        self.walk(&expr.ast, &mut scope, &mut found);
         found.sort();
         found.dedup();
         found
