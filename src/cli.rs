@@ -772,7 +772,13 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
         }
         (None, Format::Table) => crate::render::table::render(&reports),
         (None, Format::Markdown) => crate::render::markdown::render(&reports),
-        (None, Format::Html) => crate::render::html::render(&reports),
+        (None, Format::Html) => crate::render::html::render(
+            &reports,
+            &crate::render::html::Colophon {
+                date: today,
+                pack: pack.fingerprint(),
+            },
+        ),
         (None, Format::Worksheet) => crate::render::worksheet::render(&reports, &pack),
         // Written deal by deal above; whole, should that ever change.
         (None, Format::Json) => crate::render::json::render(&reports, &pack.files)?,

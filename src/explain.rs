@@ -180,8 +180,10 @@ pub fn list(pack: &RulePack) -> String {
                 .map(|(id, area, severity, title)| vec![id, area, severity, title]),
         );
     format!(
-        "{}\n{} rules\n",
+        "{}\nrule pack {} ({} files; the fingerprint changes with any rule)\n{} rules\n",
         table.trim_fmt(),
+        pack.fingerprint(),
+        pack.files.len(),
         pack.rules.len() + pack.categories.len()
     )
 }

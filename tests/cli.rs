@@ -19,6 +19,49 @@ fn rules_list_shows_every_rule() {
         text.trim_end()
             .ends_with(&format!("{} rules", pack.finding_ids().count()))
     );
+    assert!(text.contains(&format!("rule pack {} (", pack.fingerprint())), "{text}");
+}
+
+#[test]
+fn the_pack_fingerprint_changes_with_a_rule_and_names_the_html_paper() {
+    let default = dealrisk::pack::RulePack::load(&[]).unwrap().fingerprint();
+    assert_eq!(default.len(), 12);
+    assert!(default.chars().all(|c| c.is_ascii_hexdigit()));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("extra.toml"),
+        "# a client layer that adds nothing yet\n",
+    )
+    .unwrap();
+    let layered = dealrisk::pack::RulePack::load(&[dir.path().to_path_buf()])
+        .unwrap()
+        .fingerprint();
+    assert_ne!(default, layered, "another file makes another pack");
+
+    let out = dealrisk()
+        .args([
+            "assess",
+            "examples/research-aggregated.toml",
+            "--format",
+            "html",
+            "--today",
+            "2026-01-31",
+        ])
+        .output()
+        .unwrap();
+    let page = String::from_utf8(out.stdout).unwrap();
+    let colophon = format!(
+        "assessed 2026-01-31 by dealrisk {} with rule pack {default}",
+        env!("CARGO_PKG_VERSION")
+    );
+    assert!(
+        page.contains(&format!("@bottom-left {{ content: \"{colophon}\"")),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("<footer class=\"muted\"><p>A{}", &colophon[1..])),
+        "{page}"
+    );
 }
 
 #[test]

@@ -55,7 +55,11 @@ fuzz_target!(|bytes: &[u8]| {
         &render::sarif::render(&reports, pack, &threshold).expect("SARIF renders"),
     );
     dealrisk_fuzz::assert_xml_chars("junit", &render::junit::render(&reports, pack, &threshold));
-    dealrisk_fuzz::assert_xml_chars("html", &render::html::render(&reports));
+    let colophon = render::html::Colophon {
+        date: chrono::NaiveDate::from_ymd_opt(2026, 1, 31).expect("a date"),
+        pack: pack.fingerprint(),
+    };
+    dealrisk_fuzz::assert_xml_chars("html", &render::html::render(&reports, &colophon));
     let _ = render::csv::render(&reports).expect("CSV renders");
     let mut tally = Tally::default();
     let band = reports[0].gated().band.clone();

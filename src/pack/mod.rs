@@ -62,6 +62,22 @@ pub struct RulePack {
 }
 
 impl RulePack {
+    /// What identifies the rules a report was made with: the first 12 hex digits of an MD5
+    /// digest of every file's name and text, in reading order. The default pack changes
+    /// between releases without a number of its own; a board paper names the exact pack.
+    pub fn fingerprint(&self) -> String {
+        use md5::{Digest, Md5};
+        let mut hasher = Md5::new();
+        for name in &self.files {
+            hasher.update(name.as_bytes());
+            hasher.update([0]);
+            hasher.update(self.sources.get(name).map(String::as_bytes).unwrap_or_default());
+            hasher.update([0]);
+        }
+        let digest: [u8; 16] = hasher.finalize().into();
+        digest[..6].iter().map(|b| format!("{b:02x}")).collect()
+    }
+
     /// The default pack, then each extra pack in order; a later record replaces an earlier
     /// one with the same id.
     pub fn load(extra: &[PathBuf]) -> Result<RulePack> {

@@ -25,8 +25,7 @@ pub fn esc(text: &str) -> String {
     out
 }
 
-const STYLE: &str = concat!(
-    "
+const STYLE: &str = "
 body { font: 15px/1.45 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: #1d232a; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }
 h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #d0d7de; }
 .verdict { font-size: 1.3rem; padding: .8rem 1rem; border-radius: 6px; margin: 1rem 0; }
@@ -36,12 +35,28 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 .muted { color: #57606a; } .caveat { font-style: italic; color: #57606a; } .blocking { color: #a40e26; font-weight: 600; }
 ol li { margin-bottom: .5rem; } svg text { font: 12px system-ui, sans-serif; fill: #1d232a; }
 @media print { body { margin: 0; max-width: none; font-size: 11pt; } h2 { break-after: avoid; } tr, svg, li { break-inside: avoid; } thead { display: table-header-group; } p, li { orphans: 3; widows: 3; } article + article { break-before: page; } }
-@page { size: A4; margin: 15mm 15mm 18mm; @bottom-left { content: \"dealrisk ",
-    env!("CARGO_PKG_VERSION"),
-    "\"; font: 9pt system-ui, sans-serif; color: #57606a; } @bottom-right { content: \"page \" counter(page) \" of \" counter(pages); font: 9pt system-ui, sans-serif; color: #57606a; } }
-");
+@page { size: A4; margin: 15mm 15mm 18mm; @bottom-right { content: \"page \" counter(page) \" of \" counter(pages); font: 9pt system-ui, sans-serif; color: #57606a; } }
+";
 
-pub fn render(reports: &[Report]) -> String {
+/// What a printed paper says of itself: the date it was assessed on (the date waivers are
+/// judged on, `--today`), the tool's version and the rule pack's fingerprint.
+pub struct Colophon {
+    pub date: chrono::NaiveDate,
+    pub pack: String,
+}
+
+impl Colophon {
+    fn text(&self) -> String {
+        format!(
+            "assessed {} by dealrisk {} with rule pack {}",
+            self.date.format("%Y-%m-%d"),
+            env!("CARGO_PKG_VERSION"),
+            self.pack
+        )
+    }
+}
+
+pub fn render(reports: &[Report], colophon: &Colophon) -> String {
     let mut out = String::new();
     let title = match reports {
         [one] => format!("dealrisk: {}", esc(&one.deal.title)),
@@ -52,13 +67,30 @@ pub fn render(reports: &[Report]) -> String {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
-         <title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+         <title>{title}</title>\n<style>{STYLE}\
+         @page {{ @bottom-left {{ content: \"{}\"; font: 9pt system-ui, sans-serif; color: #57606a; }} }}\n\
+         </style>\n</head>\n<body>\n",
+        colophon.text()
     );
     for r in reports {
         one(&mut out, r);
     }
+    let _ = writeln!(
+        out,
+        "<footer class=\"muted\"><p>{}. The pack's fingerprint changes with any of its rules: \
+         <code>dealrisk rules list</code> prints it.</p></footer>",
+        esc(&upper_first(&colophon.text()))
+    );
     out.push_str("</body>\n</html>\n");
     out
+}
+
+fn upper_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// Colours for the default pack's bands; a client pack's own band ids are drawn grey.
