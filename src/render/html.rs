@@ -85,6 +85,24 @@ pub fn render(reports: &[Report], colophon: &Colophon) -> String {
     out
 }
 
+/// Escaped text whose `quoted` names (a dataset, a field) are set as code, as the Markdown
+/// report shows them, rather than printed with their backticks.
+fn code_spans(text: &str) -> String {
+    let parts: Vec<&str> = text.split('`').collect();
+    if parts.len().is_multiple_of(2) {
+        // An odd number of backticks pairs nothing safely: the text as it is.
+        return esc(text);
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| match i % 2 {
+            0 => esc(part),
+            _ => format!("<code>{}</code>", esc(part)),
+        })
+        .collect()
+}
+
 fn upper_first(text: &str) -> String {
     let mut chars = text.chars();
     chars
@@ -220,7 +238,7 @@ fn one(out: &mut String, r: &Report) {
             esc(&f.rule),
             esc(&f.area),
             f.residual_risk,
-            esc(&f.message),
+            code_spans(&f.message),
             esc(&harms(f)),
             esc(&f.recommendation)
         );
@@ -279,7 +297,7 @@ fn one(out: &mut String, r: &Report) {
                 "<tr><td>{}{blocking}<br><span class=\"muted\">{}</span></td><td>{}</td></tr>",
                 esc(&f.title),
                 esc(&f.rule),
-                esc(&f.message)
+                code_spans(&f.message)
             );
         }
         let _ = writeln!(out, "</tbody></table>");
@@ -464,7 +482,7 @@ fn evidence(out: &mut String, r: &Report) {
 
 #[cfg(test)]
 mod tests {
-    use super::esc;
+    use super::{code_spans, esc};
 
     #[test]
     fn escapes_markup_and_quotes() {
@@ -472,5 +490,14 @@ mod tests {
             esc("<a href=\"x\">'&'</a>"),
             "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
         );
+    }
+
+    #[test]
+    fn quoted_names_are_set_as_code_and_everything_is_escaped() {
+        assert_eq!(
+            code_spans("seen in dataset `loyalty<tx>`: 5% of `card_id`"),
+            "seen in dataset <code>loyalty&lt;tx&gt;</code>: 5% of <code>card_id</code>"
+        );
+        assert_eq!(code_spans("a lone ` stays"), "a lone ` stays");
     }
 }
