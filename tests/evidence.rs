@@ -361,6 +361,50 @@ fn the_sql_scan_run_in_duckdb_gives_the_same_evidence() {
     }
 }
 
+/// The scan emitted as Spark SQL and run by a real Spark (PySpark in local mode, on the
+/// machine's Java) gives the same evidence as the native scan, on both examples that carry a
+/// sample. Spark takes a minute or two to start and plan its jobs, so `cargo test` lists this
+/// test as ignored and `.ci/run` runs it (`-- --ignored`) after installing PySpark.
+#[test]
+#[ignore = "runs PySpark for a minute or two: .ci/run runs it with `cargo test --test evidence -- --ignored`"]
+fn the_sql_scan_run_in_spark_gives_the_same_evidence() {
+    let has_spark = std::process::Command::new("python3")
+        .args(["-c", "import pyspark"])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        has_spark,
+        "this test runs Spark: `pip install pyspark` (as .ci/run does), with Java on the PATH"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let deals = [REFERENCE, "examples/social-harvest.toml"];
+    let mut files = Vec::new();
+    for (i, deal) in deals.iter().enumerate() {
+        let sql = run(&["scan", "--deal", deal, "--emit-sql", "spark"]);
+        assert_eq!(sql.code, 0, "{}", sql.stderr);
+        let sql_file = dir.path().join(format!("scan-{i}.sql"));
+        std::fs::write(&sql_file, &sql.stdout).unwrap();
+        files.push((sql_file, dir.path().join(format!("result-{i}.csv"))));
+    }
+    let out = std::process::Command::new("python3")
+        .arg("tests/support/spark_scan.py")
+        .args(files.iter().flat_map(|(sql, result)| [sql, result]))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "Spark ran the emitted SQL: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for (deal, (_, result)) in deals.iter().zip(&files) {
+        let mut native = scan_json(&["--deal", deal]);
+        let mut from_sql = scan_json(&["--deal", deal, "--evidence", result.to_str().unwrap()]);
+        native["sample"] = Value::Null;
+        from_sql["sample"] = Value::Null;
+        assert_eq!(native, from_sql, "{deal}");
+    }
+}
+
 #[test]
 fn the_emitted_sql_reads_a_warehouse_table_when_told() {
     let out = run(&[
