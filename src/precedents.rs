@@ -37,8 +37,46 @@ pub struct Precedent {
 
 /// The library's cases as compared: each one's facts and what to show of it.
 pub struct Library {
-    cases: Vec<(BTreeMap<String, u32>, Precedent)>,
+    cases: Vec<(BTreeMap<String, u32>, Case)>,
     weights: PrecedentWeights,
+}
+
+/// A case of the library: its deal's id and title, and its outcome record, read the first time
+/// the case is shown (a report shows three of the library's cases; reading every outcome was a
+/// third of a small assessment's time).
+struct Case {
+    id: String,
+    title: String,
+    outcome: String,
+    shown: std::sync::OnceLock<Option<Precedent>>,
+}
+
+impl Case {
+    /// What a report shows of the case; `None` when its outcome record does not read.
+    fn shown(&self) -> Option<&Precedent> {
+        self.shown
+            .get_or_init(|| {
+                let outcome: OutcomeRecord = toml::from_str(&self.outcome).ok()?;
+                let source = outcome
+                    .sources
+                    .iter()
+                    .find(|s| s.supports != Supports::Deal)
+                    .or(outcome.sources.first())?
+                    .url
+                    .clone();
+                Some(Precedent {
+                    case: self.id.clone(),
+                    title: self.title.clone(),
+                    label: outcome.label,
+                    year: outcome.year,
+                    what_happened: first_sentence(&outcome.what_happened),
+                    source,
+                    similarity: 0.0,
+                    shared: Vec::new(),
+                })
+            })
+            .as_ref()
+    }
 }
 
 impl Library {
@@ -53,39 +91,27 @@ impl Library {
             .filter_map(|(id, _, text)| {
                 let deal: Deal = toml::from_str(text).ok()?;
                 let (_, _, outcome) = outcomes.iter().find(|(o, _, _)| o == id)?;
-                let outcome: OutcomeRecord = toml::from_str(outcome).ok()?;
-                let source = outcome
-                    .sources
-                    .iter()
-                    .find(|s| s.supports != Supports::Deal)
-                    .or(outcome.sources.first())?
-                    .url
-                    .clone();
-                let shown = Precedent {
-                    case: id.clone(),
+                let case = Case {
+                    id: id.clone(),
                     title: deal.deal.title.clone(),
-                    label: outcome.label,
-                    year: outcome.year,
-                    what_happened: first_sentence(&outcome.what_happened),
-                    source,
-                    similarity: 0.0,
-                    shared: Vec::new(),
+                    outcome: outcome.clone(),
+                    shown: std::sync::OnceLock::new(),
                 };
-                Some((facts(&deal, &weights), shown))
+                Some((facts(&deal, &weights), case))
             })
             .collect();
         Library { cases, weights }
     }
 
     /// The `SHOWN` cases most similar to `deal`, most similar first (ties by case id), leaving
-    /// out the deal itself when it is one of the library's.
+    /// out the deal itself when it is one of the library's and any whose outcome does not read.
     pub fn like(&self, deal: &Deal) -> Vec<Precedent> {
         let mine = facts(deal, &self.weights);
-        let mut found: Vec<Precedent> = self
+        let mut found: Vec<(f64, Vec<String>, &Case)> = self
             .cases
             .iter()
-            .filter(|(_, p)| p.case != deal.deal.id)
-            .map(|(theirs, shown)| {
+            .filter(|(_, case)| case.id != deal.deal.id)
+            .map(|(theirs, case)| {
                 let weight = |f: &String| *mine.get(f).or(theirs.get(f)).unwrap_or(&0);
                 let union: u32 = mine
                     .keys()
@@ -100,16 +126,22 @@ impl Library {
                 } else {
                     f64::from(common) / f64::from(union)
                 };
-                Precedent {
-                    similarity: (similarity * 100.0).round() / 100.0,
-                    shared: shared.into_iter().cloned().collect(),
-                    ..shown.clone()
-                }
+                let similarity = (similarity * 100.0).round() / 100.0;
+                (similarity, shared.into_iter().cloned().collect(), case)
             })
             .collect();
-        found.sort_by(|a, b| b.similarity.total_cmp(&a.similarity).then_with(|| a.case.cmp(&b.case)));
-        found.truncate(SHOWN);
+        found.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.2.id.cmp(&b.2.id)));
         found
+            .into_iter()
+            .filter_map(|(similarity, shared, case)| {
+                case.shown().map(|shown| Precedent {
+                    similarity,
+                    shared,
+                    ..shown.clone()
+                })
+            })
+            .take(SHOWN)
+            .collect()
     }
 }
 
