@@ -684,9 +684,14 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
     let mut reports: Vec<Report> = Vec::new();
     let mut tally = Tally::default();
     let waivers = std::sync::Mutex::new(waivers);
-    // Deals like each one, in the formats a person reads (and JSON): the library is read once.
-    let library = (!args.quiet && matches!(format, Format::Table | Format::Json | Format::Markdown | Format::Html))
-        .then(|| crate::precedents::Library::embedded(pack.scoring.precedent_weights));
+    // Deals like each one, in the formats a person reads (and JSON and SARIF, whose every
+    // alert is read on its own): the library is read once.
+    let library = (!args.quiet
+        && matches!(
+            format,
+            Format::Table | Format::Json | Format::Markdown | Format::Html | Format::Sarif
+        ))
+    .then(|| crate::precedents::Library::embedded(pack.scoring.precedent_weights));
     let report_one = |path: &PathBuf, file: &str| -> Result<Report> {
         let mode = crate::deal_check::EvidenceMode {
             scan: !args.no_evidence,

@@ -87,6 +87,39 @@ fn sarif_results_point_at_the_field_that_made_the_rule_fire() {
 }
 
 #[test]
+fn every_sarif_alert_says_how_deals_like_this_one_ended() {
+    let (out, _) = run(&["assess", "examples/shopsense-ifa.toml", "--format", "sarif"]);
+    let log: Value = serde_json::from_str(&out).unwrap();
+    let (report, _) = assess_json("examples/shopsense-ifa.toml", &[]);
+    let precedents = report["precedents"].as_array().unwrap();
+    assert_eq!(precedents.len(), 3);
+    for r in log["runs"][0]["results"].as_array().unwrap() {
+        let message = r["message"]["text"].as_str().unwrap();
+        let first = &precedents[0];
+        let named = format!(
+            "Deals like this one: {} ({}, {});",
+            first["title"].as_str().unwrap(),
+            first["label"].as_str().unwrap(),
+            first["year"]
+        );
+        assert!(message.contains(&named), "{message}");
+        assert!(
+            message.ends_with("`dealrisk precedents examples/shopsense-ifa.toml` says what happened."),
+            "{message}"
+        );
+        let bag = r["properties"]["precedents"].as_array().unwrap();
+        let cases: Vec<&Value> = bag.iter().map(|p| &p["case"]).collect();
+        let expected: Vec<&Value> = precedents.iter().map(|p| &p["case"]).collect();
+        assert_eq!(cases, expected);
+        for p in bag {
+            for key in ["label", "year", "what_happened", "source", "similarity"] {
+                assert!(!p[key].is_null(), "{key} in {p}");
+            }
+        }
+    }
+}
+
+#[test]
 fn sarif_rules_carry_the_packs_help_text() {
     let (out, _) = run(&["assess", "examples/shopsense-ifa.toml", "--format", "sarif"]);
     let log: Value = serde_json::from_str(&out).unwrap();

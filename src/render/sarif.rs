@@ -151,7 +151,7 @@ fn result(r: &Report, f: &Finding, rule_index: usize, pack: &RulePack, threshold
         Level::Warning => "warning",
         Level::Note => "note",
     };
-    let message = format!(
+    let mut message = format!(
         "{}: {}. Residual risk {} (severity {} × likelihood {}); alone it would make the deal {} ({}).",
         f.title,
         f.message.trim_end_matches('.'),
@@ -161,6 +161,19 @@ fn result(r: &Report, f: &Finding, rule_index: usize, pack: &RulePack, threshold
         f.alone.band,
         f.alone.score
     );
+    // Every alert of a deal says how deals like it ended: an alert is read on its own.
+    if !r.precedents.is_empty() {
+        let like: Vec<String> = r
+            .precedents
+            .iter()
+            .map(|p| format!("{} ({}, {})", p.title, p.label.name(), p.year))
+            .collect();
+        message.push_str(&format!(
+            " Deals like this one: {}; `dealrisk precedents {}` says what happened.",
+            like.join("; "),
+            r.file
+        ));
+    }
     let location = f.location.as_ref();
     let mut result = json!({
         "ruleId": f.rule,
@@ -190,6 +203,15 @@ fn result(r: &Report, f: &Finding, rule_index: usize, pack: &RulePack, threshold
             "residual_risk": f.residual_risk,
             "inherent_risk": f.inherent_risk,
             "points": f.points,
+            "precedents": r.precedents.iter().map(|p| json!({
+                "case": p.case,
+                "title": p.title,
+                "label": p.label.name(),
+                "year": p.year,
+                "similarity": p.similarity,
+                "what_happened": p.what_happened,
+                "source": p.source,
+            })).collect::<Vec<_>>(),
         },
     });
     if let Some(w) = &f.waived {
