@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """The evidence scan against its peers, side by side on the same file.
 
-Generates the loyalty-card transactions of ../shared/bench/gen_tx.py (cached in DATA_DIR),
+Generates the loyalty-card transactions of benches/gen_tx.py (cached in DATA_DIR),
 then alternates whole-process runs of `dealrisk scan` and a peer (Polars or DuckDB, both
 tasks in one pass, all cores) and prints each side's median wall time and peak memory, the
 median of the pair ratios, and whether dealrisk's answers equal the peer's two lines (t1, t2).
-Both sides match the same keyword list (../shared/bench/keywords.txt).
+Both sides match the same keyword list (benches/keywords.txt). The generator, the keywords
+and the peers (benches/peers/) are the project's shared benchmark material, copied here.
 
     python3 benches/scan.py [--rows 10000000] [--runs 5] [--peer pol|duck] [--data DIR]
 
@@ -21,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH = ROOT.parent / "shared" / "bench"
+BENCH = ROOT / "benches"
 DEALRISK = ROOT / "target" / "release" / "dealrisk"
 
 
