@@ -38,18 +38,7 @@ fn the_pack_fingerprint_changes_with_a_rule_and_names_the_html_paper() {
         .fingerprint();
     assert_ne!(default, layered, "another file makes another pack");
 
-    let out = dealrisk()
-        .args([
-            "assess",
-            "examples/research-aggregated.toml",
-            "--format",
-            "html",
-            "--today",
-            "2026-01-31",
-        ])
-        .output()
-        .unwrap();
-    let page = String::from_utf8(out.stdout).unwrap();
+    let page = html_paper("examples/research-aggregated.toml");
     let colophon = format!(
         "assessed 2026-01-31 by dealrisk {} with rule pack {default}",
         env!("CARGO_PKG_VERSION")

@@ -324,16 +324,28 @@ fn no_progress_bar_when_stderr_is_not_a_terminal() {
 
 /// The scan emitted as SQL and run by the real DuckDB (the Python package; `.ci/run` installs
 /// it) gives the same evidence as the native scan once read back with `--evidence`.
-#[test]
-fn the_sql_scan_run_in_duckdb_gives_the_same_evidence() {
-    let has_duckdb = std::process::Command::new("python3")
-        .args(["-c", "import duckdb"])
+/// Fails the test, saying how to install it, when Python lacks `module`.
+fn needs_python_module(module: &str, install: &str) {
+    let found = std::process::Command::new("python3")
+        .args(["-c", &format!("import {module}")])
         .status()
         .is_ok_and(|s| s.success());
-    assert!(
-        has_duckdb,
-        "this test runs DuckDB: `pip install duckdb` (as .ci/run does)"
-    );
+    assert!(found, "this test runs {module}: {install}");
+}
+
+/// The evidence `deal`'s sample gives, scanned natively and read back from `result` (a scan
+/// run elsewhere as SQL), is the same in everything but where it was read from.
+fn assert_same_evidence(deal: &str, result: &std::path::Path) {
+    let mut native = scan_json(&["--deal", deal]);
+    let mut from_sql = scan_json(&["--deal", deal, "--evidence", result.to_str().unwrap()]);
+    native["sample"] = Value::Null;
+    from_sql["sample"] = Value::Null;
+    assert_eq!(native, from_sql, "{deal}");
+}
+
+#[test]
+fn the_sql_scan_run_in_duckdb_gives_the_same_evidence() {
+    needs_python_module("duckdb", "`pip install duckdb` (as .ci/test-deps does)");
     let dir = tempfile::tempdir().unwrap();
     let crowded = crowded_deal(dir.path());
     for deal in [REFERENCE, "examples/social-harvest.toml", crowded.as_str()] {
@@ -352,12 +364,7 @@ fn the_sql_scan_run_in_duckdb_gives_the_same_evidence() {
             .status()
             .unwrap();
         assert!(status.success(), "DuckDB ran the emitted SQL of {deal}");
-        let mut native = scan_json(&["--deal", deal]);
-        let mut from_sql = scan_json(&["--deal", deal, "--evidence", result.to_str().unwrap()]);
-        // Everything but where it was read from is the same.
-        native["sample"] = Value::Null;
-        from_sql["sample"] = Value::Null;
-        assert_eq!(native, from_sql, "{deal}");
+        assert_same_evidence(deal, &result);
     }
 }
 
@@ -368,13 +375,9 @@ fn the_sql_scan_run_in_duckdb_gives_the_same_evidence() {
 #[test]
 #[ignore = "runs PySpark for a minute or two: .ci/run runs it with `cargo test --test evidence -- --ignored`"]
 fn the_sql_scan_run_in_spark_gives_the_same_evidence() {
-    let has_spark = std::process::Command::new("python3")
-        .args(["-c", "import pyspark"])
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(
-        has_spark,
-        "this test runs Spark: `pip install pyspark` (as .ci/run does), with Java on the PATH"
+    needs_python_module(
+        "pyspark",
+        "`pip install pyspark` (as .ci/run does), with Java on the PATH",
     );
     let dir = tempfile::tempdir().unwrap();
     let deals = [REFERENCE, "examples/social-harvest.toml"];
@@ -397,11 +400,7 @@ fn the_sql_scan_run_in_spark_gives_the_same_evidence() {
         String::from_utf8_lossy(&out.stderr)
     );
     for (deal, (_, result)) in deals.iter().zip(&files) {
-        let mut native = scan_json(&["--deal", deal]);
-        let mut from_sql = scan_json(&["--deal", deal, "--evidence", result.to_str().unwrap()]);
-        native["sample"] = Value::Null;
-        from_sql["sample"] = Value::Null;
-        assert_eq!(native, from_sql, "{deal}");
+        assert_same_evidence(deal, result);
     }
 }
 

@@ -85,19 +85,7 @@ fn words(pdf: &Path) -> Vec<(f64, f64, f64, String)> {
 #[test]
 fn the_board_paper_prints_on_numbered_a4_pages_with_every_section_inside_the_margins() {
     let dir = tempfile::tempdir().unwrap();
-    let out = dealrisk()
-        .args([
-            "assess",
-            "examples/shopsense-ifa.toml",
-            "--format",
-            "html",
-            "--today",
-            "2026-01-31",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let page = String::from_utf8(out.stdout).unwrap();
+    let page = html_paper("examples/shopsense-ifa.toml");
     let html = dir.path().join("paper.html");
     std::fs::write(&html, &page).unwrap();
     let pdf = print(&html, dir.path());

@@ -46,9 +46,11 @@ pub struct Colophon {
 }
 
 impl Colophon {
+    /// What follows "assessed": the date, the tool and the pack. Only hex digits, digits and
+    /// words: safe in a CSS string and in HTML.
     fn text(&self) -> String {
         format!(
-            "assessed {} by dealrisk {} with rule pack {}",
+            "{} by dealrisk {} with rule pack {}",
             self.date.format("%Y-%m-%d"),
             env!("CARGO_PKG_VERSION"),
             self.pack
@@ -68,7 +70,7 @@ pub fn render(reports: &[Report], colophon: &Colophon) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
          <title>{title}</title>\n<style>{STYLE}\
-         @page {{ @bottom-left {{ content: \"{}\"; font: 9pt system-ui, sans-serif; color: #57606a; }} }}\n\
+         @page {{ @bottom-left {{ content: \"assessed {}\"; font: 9pt system-ui, sans-serif; color: #57606a; }} }}\n\
          </style>\n</head>\n<body>\n",
         colophon.text()
     );
@@ -77,9 +79,9 @@ pub fn render(reports: &[Report], colophon: &Colophon) -> String {
     }
     let _ = writeln!(
         out,
-        "<footer class=\"muted\"><p>{}. The pack's fingerprint changes with any of its rules: \
+        "<footer class=\"muted\"><p>Assessed {}. The pack's fingerprint changes with any of its rules: \
          <code>dealrisk rules list</code> prints it.</p></footer>",
-        esc(&upper_first(&colophon.text()))
+        esc(&colophon.text())
     );
     out.push_str("</body>\n</html>\n");
     out
@@ -101,14 +103,6 @@ fn code_spans(text: &str) -> String {
             _ => format!("<code>{}</code>", esc(part)),
         })
         .collect()
-}
-
-fn upper_first(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 /// Colours for the default pack's bands; a client pack's own band ids are drawn grey.

@@ -73,3 +73,13 @@ pub fn copy_samples(dir: &std::path::Path) {
         std::fs::copy(entry.path(), target.join(entry.file_name())).unwrap();
     }
 }
+
+/// The HTML board paper of `file`, assessed as on 2026-01-31 (the paper names its date).
+pub fn html_paper(file: &str) -> String {
+    let out = dealrisk()
+        .args(["assess", file, "--format", "html", "--today", "2026-01-31"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{file}");
+    String::from_utf8(out.stdout).expect("HTML is UTF-8")
+}
