@@ -1,8 +1,7 @@
 //! `--baseline REPORT.json`: only what is new or worse since a saved report is shown and gated
 //! on, so an existing portfolio can adopt dealrisk without failing every build.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 

@@ -1,8 +1,7 @@
 //! `dealrisk calibrate`: the case library assessed and measured against its outcomes, the
 //! floor CI puts on judgement, and the errors of a library that does not hold together.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn calibrated() -> Value {

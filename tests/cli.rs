@@ -1,7 +1,6 @@
 //! Command-line tooling: `rules list`, shell completions and the man page.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn rules_list_shows_every_rule() {

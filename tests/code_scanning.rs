@@ -2,8 +2,7 @@
 //! SARIF is validated against the published 2.1.0 schema (tests/fixtures, from OASIS), and
 //! every location is checked against the deal file's text.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn run(args: &[&str]) -> (String, i32) {

@@ -1,8 +1,7 @@
 //! The project's settings file, `dealrisk.toml`: found from the working directory up, named
 //! with `--config`, ignored with `--no-config`; the command line wins.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 /// A project: `dealrisk.toml` (with `settings`) at its root, two example deals and a waiver

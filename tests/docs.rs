@@ -1,8 +1,7 @@
 //! Documented examples are the tested ones: the README's sample output, its example rule and
 //! score table, and the ids docs/deal-format.md lists, checked against the real binary.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 fn readme() -> String {
     std::fs::read_to_string("README.md").unwrap()

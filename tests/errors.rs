@@ -1,8 +1,7 @@
 //! Bad input gets a clear, located error and exit code 2, never a panic: each case a user can
 //! make, from a broken deal file to a rule pack whose condition does not compile.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 const REFERENCE: &str = "examples/shopsense-ifa.toml";

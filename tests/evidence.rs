@@ -1,8 +1,7 @@
 //! The evidence scan: what a sample shows, how it contradicts declarations, and how bad data
 //! is reported. Figures are checked against counts computed here from the same rows.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -373,7 +372,7 @@ fn the_sql_scan_run_in_duckdb_gives_the_same_evidence() {
 /// sample. Spark takes a minute or two to start and plan its jobs, so `cargo test` lists this
 /// test as ignored and `.ci/run` runs it (`-- --ignored`) after installing PySpark.
 #[test]
-#[ignore = "runs PySpark for a minute or two: .ci/run runs it with `cargo test --test evidence -- --ignored`"]
+#[ignore = "runs PySpark for a minute or two: .ci/run runs it with `cargo test --test it evidence:: -- --ignored`"]
 fn the_sql_scan_run_in_spark_gives_the_same_evidence() {
     needs_python_module(
         "pyspark",

@@ -1,8 +1,7 @@
 //! The examples are the tests: the real binary over every file in examples/, its exit code,
 //! its bands, and its full output against reviewed snapshots (tests/snapshots/).
 
-mod common;
-use common::*;
+use crate::common::*;
 
 /// Each example's expected band: they span the range from low to critical.
 const BANDS: &[(&str, &str)] = &[

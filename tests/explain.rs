@@ -1,8 +1,7 @@
 //! `dealrisk explain`: every rule id of the pack explains, from the same data the engine runs;
 //! its output is a reviewed snapshot; an unknown id gets the nearest ids.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn every_rule_id_in_the_pack_explains() {

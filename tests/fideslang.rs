@@ -1,8 +1,7 @@
 //! Interoperability with the fideslang taxonomy: a deal may name fideslang keys in place of
 //! the pack's ids, and the JSON report carries each category's and purpose's fideslang keys.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn fideslang_keys_assess_like_the_pack_ids() {

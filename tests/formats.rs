@@ -1,8 +1,7 @@
 //! Markdown and worksheet output: hostile deal text is escaped, and the worksheet carries every
 //! open question with the score of each answer.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 /// The reference deal with a title and a provider name written to break out of Markdown/HTML.
 fn hostile() -> (tempfile::TempDir, String) {

@@ -1,8 +1,7 @@
 //! `dealrisk init`: every template writes a deal file that assesses without error, and init
 //! never overwrites a file.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 const TEMPLATES: [&str; 7] = [
     "retailer-to-insurer",

@@ -1,8 +1,7 @@
 //! Judgements the pack makes from the law and the design, checked on small variations of an
 //! example: how likely a finding is follows who can read the data.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::collections::BTreeMap;
 
 /// The findings of `example` after `edit`, assessed without what-if or evidence: each

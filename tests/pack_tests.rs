@@ -1,8 +1,7 @@
 //! `dealrisk rules test`: the default pack's own cases all pass with every rule covered both
 //! ways, and a client pack's cases are run, failures and coverage reported, bad cases located.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn the_default_packs_cases_pass_and_cover_every_rule_both_ways() {

@@ -1,8 +1,7 @@
 //! Deals like this one: the most similar cases of the library, with how they ended; the
 //! similarity reads the deals' facts (docs/cases.md), and never changes the score.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn precedents(file: &str) -> Vec<Value> {

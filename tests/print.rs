@@ -3,8 +3,7 @@
 //! installs both). The paper must keep every section, number its pages, and keep every word
 //! inside the page's margins (a table wider than the page would push its last columns out).
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 use std::process::Command;
 

@@ -1,8 +1,7 @@
 //! Thresholds and many deals per run (issue 4, first part): `--fail-on`, `--max-score`,
 //! folders, and one bad file that does not hide the others.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 fn run(args: &[&str]) -> (i32, String, String) {
     let out = dealrisk().args(args).output().unwrap();

@@ -1,8 +1,7 @@
 //! A deal file can come from anyone's pull request: what it names must not make dealrisk read
 //! files outside its folder, block on a pipe, panic, or quote a data file at length.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 const REFERENCE: &str = "examples/shopsense-ifa.toml";

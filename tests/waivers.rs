@@ -2,8 +2,7 @@
 //! marked; they stop counting toward the threshold; expiring, expired and unused waivers are
 //! reported (errors with --strict). Every test fixes the date with --today so none ages.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 const WAIVERS: &str = "examples/ci/waivers.toml";

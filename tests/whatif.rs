@@ -1,8 +1,7 @@
 //! Scenarios side by side and mitigation leverage on the reference case, through the real
 //! binary: the relations DESIGN.md section 1 asks the numbers to show.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 const REFERENCE: &str = "examples/shopsense-ifa.toml";
