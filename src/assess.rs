@@ -1,7 +1,7 @@
 //! Assessing one deal: facts are derived, every rule is evaluated, declared mitigations
 //! lower the findings they target, and the findings are scored into a report.
 
-use crate::condition::{Memo, Owner, Scope};
+use crate::condition::{Ints, Memo, Owner, Scope};
 use crate::deal::Deal;
 use crate::facts::{self, Derived, InEffect};
 use crate::pack::{LevelSpec, RulePack};
@@ -64,7 +64,7 @@ pub fn assess_with(file: &str, deal: &Deal, pack: &RulePack, detail: Detail, mem
 
 fn assess_unlocated(file: &str, deal: &Deal, pack: &RulePack, detail: Detail, memo: &Memo) -> Result<Report> {
     let deal_json = serde_json::to_value(deal)?;
-    let root = Scope::of_deal(&deal_json, memo)?;
+    let root = Scope::of_deal(&deal_json, memo);
     let derived = facts::derive(deal, &deal_json, &root, pack)?;
     let mut raw = category_findings(&derived, pack);
     raw.retain(|r| !pack.not_run.contains(&r.rule));
@@ -290,10 +290,11 @@ fn rule_findings(
     pack: &RulePack,
     detail: Detail,
 ) -> Result<Vec<Raw>> {
+    let json = serde_json::to_value(&derived.facts)?;
     let scope = root
         .child()
-        .with("facts", &derived.facts)?
-        .with("mitigations", &derived.facts.mitigations)?;
+        .with("facts", &json, Ints::Signed)
+        .with("mitigations", &json["mitigations"], Ints::Signed);
     let mut out = Vec::new();
     for rule in pack.rules.values() {
         let owner = Owner::new("rule", &rule.id);

@@ -3,7 +3,7 @@
 //! drifts from the purposes of collection, which consent the use needs. Rules read them as
 //! `facts` in their conditions; reports show how each was reached.
 
-use crate::condition::{Owner, Scope};
+use crate::condition::{Ints, Owner, Scope};
 use crate::deal::Deal;
 use crate::pack::RulePack;
 use crate::paths::{Cited, cite};
@@ -230,10 +230,11 @@ pub fn derive(deal: &Deal, deal_json: &Value, root: &Scope, pack: &RulePack) -> 
 
 /// Every predicate of the pack over the deal and its other facts.
 fn predicates(root: &Scope, facts: &Facts, pack: &RulePack) -> Result<BTreeMap<String, bool>> {
+    let json = serde_json::to_value(facts)?;
     let scope = root
         .child()
-        .with("facts", facts)?
-        .with("mitigations", &facts.mitigations)?;
+        .with("facts", &json, Ints::Signed)
+        .with("mitigations", &json["mitigations"], Ints::Signed);
     pack.predicates
         .values()
         .map(|p| Ok((p.id.clone(), scope.condition(&p.when, Owner::new("predicate", &p.id))?)))
@@ -328,7 +329,7 @@ fn sensitive_presence(deal: &Deal, deal_json: &Value, root: &Scope, pack: &RuleP
         loop {
             let mut view = serde_json::to_value(dataset)?;
             view["categories"] = serde_json::to_value(found.keys().collect::<Vec<_>>())?;
-            let scope = root.child().with("dataset", &view)?;
+            let scope = root.child().with("dataset", &view, Ints::Unsigned);
             let mut added = false;
             for inference in pack.inferences.values() {
                 let reveals = &inference.reveals;
@@ -402,11 +403,16 @@ fn purpose_drift(
             })
             .min();
         let base = nearest.as_ref().map_or(max, |n| n.0);
+        let bound = [
+            Value::from(id.as_str()),
+            serde_json::to_value(mitigations)?,
+            Value::from(recipient_expected),
+        ];
         let scope = root
             .child()
-            .with("purpose", id)?
-            .with("mitigations", &mitigations)?
-            .with("recipient_expected", &recipient_expected)?;
+            .with("purpose", &bound[0], Ints::Signed)
+            .with("mitigations", &bound[1], Ints::Signed)
+            .with("recipient_expected", &bound[2], Ints::Signed);
         let mut modifiers = Vec::new();
         for m in pack.drift_modifiers.values() {
             if scope.condition(&m.when, Owner::new("drift_modifier", &m.id))? {

@@ -174,7 +174,8 @@ fn applied_as(m: &Mitigation) -> String {
 /// Mitigations the pack knows that are not in effect and that this deal could take.
 fn missing<'p>(deal: &Deal, report: &Report, pack: &'p RulePack) -> Result<Vec<&'p Mitigation>> {
     let in_effect: BTreeSet<&str> = report.mitigations.iter().map(|m| m.id.as_str()).collect();
-    let scope = crate::condition::Scope::new().with("deal", &serde_json::to_value(deal)?)?;
+    let json = serde_json::to_value(deal)?;
+    let scope = crate::condition::Scope::new().with("deal", &json, crate::condition::Ints::Unsigned);
     let mut out = Vec::new();
     for m in pack.mitigations.values().filter(|m| !in_effect.contains(m.id.as_str())) {
         let applies = match &m.applies_when {
