@@ -21,12 +21,13 @@ pub struct Scope<'a> {
     memo: Option<&'a Memo>,
 }
 
-/// A variable as the memo's keys read it: its JSON, and the text of each field of it read so
-/// far (dozens of rules read `deal.datasets` or `facts.categories`; each is written once).
+/// A variable as the memo's keys read it: its JSON, and the value of each field of it read
+/// so far, by the memo's number for its JSON text (dozens of rules read `deal.datasets` or
+/// `facts.categories`; each is written and looked up once per scope).
 struct Bound<'a> {
     name: &'static str,
     json: &'a serde_json::Value,
-    texts: RefCell<HashMap<String, Rc<[u8]>, foldhash::fast::RandomState>>,
+    values: RefCell<HashMap<String, u32, foldhash::fast::RandomState>>,
 }
 
 impl<'a> Bound<'a> {
@@ -34,28 +35,30 @@ impl<'a> Bound<'a> {
         Rc::new(Bound {
             name,
             json,
-            texts: RefCell::default(),
+            values: RefCell::default(),
         })
     }
 
-    /// The JSON text of the field at `read`, or a byte no JSON text holds if it is absent.
-    fn text(&self, read: &crate::pack::reads::Read) -> Rc<[u8]> {
+    /// The memo's number for the value of the field at `read`: equal numbers, equal JSON
+    /// texts (an absent field has a text no JSON value has).
+    fn value(&self, read: &crate::pack::reads::Read, memo: &Memo) -> u32 {
         const ABSENT: &[u8] = &[0];
-        if let Some(text) = self.texts.borrow().get(&read.joined) {
-            return text.clone();
+        if let Some(&value) = self.values.borrow().get(&read.joined) {
+            return value;
         }
         let value = read.path.iter().try_fold(self.json, |value, field| match value {
             serde_json::Value::Object(map) => map.get(field),
             // Selecting from a list or a scalar fails alike whatever it holds.
             other => Some(other),
         });
-        let text: Rc<[u8]> = match value {
+        let text = match value {
             // Writing JSON into a Vec cannot fail.
-            Some(value) => serde_json::to_vec(value).unwrap_or_default().into(),
-            None => ABSENT.into(),
+            Some(value) => serde_json::to_vec(value).unwrap_or_default(),
+            None => ABSENT.to_vec(),
         };
-        self.texts.borrow_mut().insert(read.joined.clone(), text.clone());
-        text
+        let value = memo.number(text);
+        self.values.borrow_mut().insert(read.joined.clone(), value);
+        value
     }
 }
 
@@ -75,7 +78,11 @@ pub enum Ints {
 /// fields that changed, and their results are read back instead of evaluated again.
 pub struct Memo {
     enabled: bool,
-    results: RefCell<HashMap<(usize, Vec<u8>), Value, foldhash::fast::RandomState>>,
+    results: RefCell<HashMap<(usize, Vec<u32>), Value, foldhash::fast::RandomState>>,
+    /// A number for each JSON text a field has had, so that a key holds a number per field
+    /// read rather than the field's text: `deal.datasets` is kilobytes, read by dozens of
+    /// expressions in every variant.
+    texts: RefCell<HashMap<Vec<u8>, u32, foldhash::fast::RandomState>>,
 }
 
 impl Default for Memo {
@@ -83,6 +90,7 @@ impl Default for Memo {
         Memo {
             enabled: true,
             results: RefCell::default(),
+            texts: RefCell::default(),
         }
     }
 }
@@ -93,8 +101,15 @@ impl Memo {
     pub fn off() -> Self {
         Memo {
             enabled: false,
-            results: RefCell::default(),
+            ..Memo::default()
         }
+    }
+
+    /// The number of `text`, the same for the same text.
+    fn number(&self, text: Vec<u8>) -> u32 {
+        let mut texts = self.texts.borrow_mut();
+        let next = u32::try_from(texts.len()).unwrap_or(u32::MAX);
+        *texts.entry(text).or_insert(next)
     }
 }
 
@@ -185,7 +200,7 @@ impl<'a> Scope<'a> {
         let Some(memo) = self.memo else {
             return self.execute(expr, owner);
         };
-        let key = (Arc::as_ptr(&expr.ast) as usize, self.key(expr));
+        let key = (Arc::as_ptr(&expr.ast) as usize, self.key(expr, memo));
         if let Some(value) = memo.results.borrow().get(&key) {
             return Ok(value.clone());
         }
@@ -199,19 +214,17 @@ impl<'a> Scope<'a> {
             .map_err(|e| owner.error(expr, format!("evaluating `{}` failed: {e}", expr.as_str())))
     }
 
-    /// The values of what `expr` reads, each as its JSON text and a byte that no JSON text
-    /// holds after it.
-    fn key(&self, expr: &Expr) -> Vec<u8> {
-        const END: u8 = 0x1e;
-        let mut key = Vec::new();
-        for read in expr.reads.iter() {
-            // A name bound by no scope is one the environment resolves, the same every time.
-            if let Some(bound) = self.vars.iter().rev().find(|b| b.name == read.var) {
-                key.extend_from_slice(&bound.text(read));
-            }
-            key.push(END);
-        }
-        key
+    /// The values of what `expr` reads, by the memo's numbers for their JSON texts.
+    fn key(&self, expr: &Expr, memo: &Memo) -> Vec<u32> {
+        // A name bound by no scope is one the environment resolves, the same every time.
+        const UNBOUND: u32 = u32::MAX;
+        expr.reads
+            .iter()
+            .map(|read| match self.vars.iter().rev().find(|b| b.name == read.var) {
+                Some(bound) => bound.value(read, memo),
+                None => UNBOUND,
+            })
+            .collect()
     }
 
     pub fn condition(&self, expr: &Expr, owner: Owner) -> Result<bool> {
