@@ -49,5 +49,8 @@ fn every_test_file_is_a_module_here() {
             missing.push(module.to_string());
         }
     }
-    assert!(missing.is_empty(), "declare these in tests/main.rs, or cargo test never runs them: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "declare these in tests/main.rs, or cargo test never runs them: {missing:?}"
+    );
 }
