@@ -28,7 +28,9 @@ struct Raw {
 }
 
 /// How much of the report to write: what-if analysis re-assesses a deal many times and needs
-/// only the scores and which rules fire, not the words and cited fields.
+/// only the scores and which rules fire, not the words, the cited fields, or what each finding
+/// would score alone (`Finding::alone` stays at its default: a score per finding was
+/// two-thirds of the scoring of each variant).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Detail {
     Full,
@@ -112,7 +114,9 @@ fn assess_unlocated(file: &str, deal: &Deal, pack: &RulePack, detail: Detail, me
     {
         finding.points = *points;
         finding.covered_by = covered_by;
-        finding.alone = band_score(pack, &score::score(&pack.scoring, std::slice::from_ref(risk)));
+        if detail == Detail::Full {
+            finding.alone = band_score(pack, &score::score(&pack.scoring, std::slice::from_ref(risk)));
+        }
     }
     let floor = residual.floor.as_ref().map(|(i, points, why)| FloorApplied {
         rule: findings[*i].rule.clone(),
@@ -290,11 +294,11 @@ fn rule_findings(
     pack: &RulePack,
     detail: Detail,
 ) -> Result<Vec<Raw>> {
-    let json = serde_json::to_value(&derived.facts)?;
-    let scope = root
-        .child()
-        .with("facts", &json, Ints::Signed)
-        .with("mitigations", &json["mitigations"], Ints::Signed);
+    let scope = root.child().with("facts", &derived.json, Ints::Signed).with(
+        "mitigations",
+        &derived.json["mitigations"],
+        Ints::Signed,
+    );
     let mut out = Vec::new();
     for rule in pack.rules.values() {
         let owner = Owner::new("rule", &rule.id);

@@ -100,6 +100,8 @@ pub struct InEffect {
 
 pub struct Derived {
     pub facts: Facts,
+    /// `facts` as JSON, what rules read as `facts` (predicates included).
+    pub json: Value,
     pub mitigations: Vec<InEffect>,
     pub presence: Vec<Presence>,
     pub drift: Vec<PurposeDrift>,
@@ -219,22 +221,33 @@ pub fn derive(deal: &Deal, deal_json: &Value, root: &Scope, pack: &RulePack) -> 
         predicates: BTreeMap::new(),
     };
     let mut facts = facts;
-    facts.predicates = predicates(root, &facts, pack)?;
+    let mut json = serde_json::to_value(&facts)?;
+    facts.predicates = predicates(root, &json, pack)?;
+    // What serialising the facts again would give (predicates are flattened into them),
+    // without serialising them again.
+    if let Value::Object(map) = &mut json {
+        map.extend(
+            facts
+                .predicates
+                .iter()
+                .map(|(id, holds)| (id.clone(), Value::Bool(*holds))),
+        );
+    }
     Ok(Derived {
         facts,
+        json,
         mitigations: in_effect,
         presence,
         drift,
     })
 }
 
-/// Every predicate of the pack over the deal and its other facts.
-fn predicates(root: &Scope, facts: &Facts, pack: &RulePack) -> Result<BTreeMap<String, bool>> {
-    let json = serde_json::to_value(facts)?;
-    let scope = root
-        .child()
-        .with("facts", &json, Ints::Signed)
-        .with("mitigations", &json["mitigations"], Ints::Signed);
+/// Every predicate of the pack over the deal and its other facts (`facts`, as JSON).
+fn predicates(root: &Scope, facts: &Value, pack: &RulePack) -> Result<BTreeMap<String, bool>> {
+    let scope =
+        root.child()
+            .with("facts", facts, Ints::Signed)
+            .with("mitigations", &facts["mitigations"], Ints::Signed);
     pack.predicates
         .values()
         .map(|p| Ok((p.id.clone(), scope.condition(&p.when, Owner::new("predicate", &p.id))?)))
