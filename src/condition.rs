@@ -27,7 +27,7 @@ pub struct Scope<'a> {
 struct Bound<'a> {
     name: &'static str,
     json: &'a serde_json::Value,
-    values: RefCell<HashMap<String, u32, foldhash::fast::RandomState>>,
+    values: RefCell<HashMap<String, usize, foldhash::fast::RandomState>>,
 }
 
 impl<'a> Bound<'a> {
@@ -41,7 +41,7 @@ impl<'a> Bound<'a> {
 
     /// The memo's number for the value of the field at `read`: equal numbers, equal JSON
     /// texts (an absent field has a text no JSON value has).
-    fn value(&self, read: &crate::pack::reads::Read, memo: &Memo) -> u32 {
+    fn value(&self, read: &crate::pack::reads::Read, memo: &Memo) -> usize {
         const ABSENT: &[u8] = &[0];
         if let Some(&value) = self.values.borrow().get(&read.joined) {
             return value;
@@ -78,11 +78,11 @@ pub enum Ints {
 /// fields that changed, and their results are read back instead of evaluated again.
 pub struct Memo {
     enabled: bool,
-    results: RefCell<HashMap<(usize, Vec<u32>), Value, foldhash::fast::RandomState>>,
+    results: RefCell<HashMap<(usize, Vec<usize>), Value, foldhash::fast::RandomState>>,
     /// A number for each JSON text a field has had, so that a key holds a number per field
     /// read rather than the field's text: `deal.datasets` is kilobytes, read by dozens of
     /// expressions in every variant.
-    texts: RefCell<HashMap<Vec<u8>, u32, foldhash::fast::RandomState>>,
+    texts: RefCell<HashMap<Vec<u8>, usize, foldhash::fast::RandomState>>,
 }
 
 impl Default for Memo {
@@ -106,9 +106,9 @@ impl Memo {
     }
 
     /// The number of `text`, the same for the same text.
-    fn number(&self, text: Vec<u8>) -> u32 {
+    fn number(&self, text: Vec<u8>) -> usize {
         let mut texts = self.texts.borrow_mut();
-        let next = u32::try_from(texts.len()).unwrap_or(u32::MAX);
+        let next = texts.len();
         *texts.entry(text).or_insert(next)
     }
 }
@@ -215,9 +215,10 @@ impl<'a> Scope<'a> {
     }
 
     /// The values of what `expr` reads, by the memo's numbers for their JSON texts.
-    fn key(&self, expr: &Expr, memo: &Memo) -> Vec<u32> {
-        // A name bound by no scope is one the environment resolves, the same every time.
-        const UNBOUND: u32 = u32::MAX;
+    fn key(&self, expr: &Expr, memo: &Memo) -> Vec<usize> {
+        // A name bound by no scope is one the environment resolves, the same every time. No
+        // text has this number: the memo would need more texts than memory holds bytes.
+        const UNBOUND: usize = usize::MAX;
         expr.reads
             .iter()
             .map(|read| match self.vars.iter().rev().find(|b| b.name == read.var) {
