@@ -1,10 +1,9 @@
 //! The integration tests: one test binary, a module per concern (`tests/<module>.rs`).
 //!
-//! One binary rather than one per file: each test binary links the whole crate and its
-//! dependencies again, and some twenty-five of them made linking most of the README's test
-//! command (figures in Cargo.toml, beside `autotests = false`). Cargo no longer finds test
-//! files by itself, so `every_test_file_is_a_module_here` fails when a file in `tests/` is
-//! not declared below.
+//! One binary rather than one per file: each test binary linked the whole crate and its
+//! dependencies again, and cargo ran the twenty-five of them one after another (figures in
+//! Cargo.toml, at `[[test]]`). Cargo no longer finds test files by itself, so
+//! `every_test_file_is_a_module_here` fails when a file in `tests/` is not declared below.
 
 mod common;
 
