@@ -203,15 +203,8 @@ fn result(r: &Report, f: &Finding, rule_index: usize, pack: &RulePack, threshold
             "residual_risk": f.residual_risk,
             "inherent_risk": f.inherent_risk,
             "points": f.points,
-            "precedents": r.precedents.iter().map(|p| json!({
-                "case": p.case,
-                "title": p.title,
-                "label": p.label.name(),
-                "year": p.year,
-                "similarity": p.similarity,
-                "what_happened": p.what_happened,
-                "source": p.source,
-            })).collect::<Vec<_>>(),
+            // As the JSON report writes them (docs/report-json.md).
+            "precedents": r.precedents,
         },
     });
     if let Some(w) = &f.waived {
