@@ -33,7 +33,7 @@ pub fn worst_case(file: &str, deal: &Deal, pack: &RulePack, memo: &Memo) -> Resu
         for answer in candidates(&written, &path) {
             let set = [(path.clone(), answer.clone())];
             // An answer the field cannot take here is not a possible answer.
-            let Ok((tried, _)) = crate::overlay::apply(&current, set.iter().map(|(k, v)| (k, v)), &[]) else {
+            let Ok(tried) = crate::overlay::variant(&current, set.iter().map(|(k, v)| (k, v)), &[]) else {
                 continue;
             };
             let scored = assess_with(file, &tried, pack, Detail::Scores, memo)?;

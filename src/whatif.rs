@@ -100,7 +100,7 @@ fn answer_questions(
         for answer in candidates(&written, &q.path) {
             let set = [(q.path.clone(), answer.clone())];
             // An answer the field cannot take here (a count for a list) is not offered.
-            let Ok((tried, _)) = crate::overlay::apply(resolved, set.iter().map(|(k, v)| (k, v)), &[]) else {
+            let Ok(tried) = crate::overlay::variant(resolved, set.iter().map(|(k, v)| (k, v)), &[]) else {
                 continue;
             };
             let after = assess_with(file, &tried, pack, Detail::Scores, memo)?;
@@ -156,7 +156,7 @@ fn with_mitigations(deal: &Deal, mitigations: &[&Mitigation]) -> Result<Deal> {
             evidence: Some("proposed by dealrisk's leverage analysis".to_string()),
         })
         .collect();
-    Ok(crate::overlay::apply(deal, set, &declared)?.0)
+    crate::overlay::variant(deal, set, &declared)
 }
 
 fn applied_as(m: &Mitigation) -> String {
