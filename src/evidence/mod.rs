@@ -5,6 +5,7 @@
 pub mod command;
 pub mod lexicon;
 pub mod paths;
+mod records;
 pub mod scan;
 pub mod sql;
 pub mod unicity;

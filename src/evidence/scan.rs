@@ -1,12 +1,12 @@
 //! The scan of a CSV sample: one pass, in parallel byte ranges of the file (one per core),
-//! each parsed with the csv crate into its own tallies, merged at the end. Memory grows with
+//! each read (`records`) into its own tallies, merged at the end. Memory grows with
 //! distinct subjects, quasi-identifier classes and (up to a bound) distinct text values, never
 //! with rows. Per-row work is three hash lookups; a text value is matched against the keyword
 //! automaton once, then cached.
 
 use super::lexicon::{Lexicon, Mask};
+use super::records::{self, Fields};
 use anyhow::{Context as _, Result, bail};
-use csv::ByteRecord;
 use foldhash::HashMap;
 use rayon::prelude::*;
 use std::cell::Cell;
@@ -274,11 +274,11 @@ impl Acc {
         id
     }
 
-    fn row(&mut self, lexicon: &Lexicon, cols: &Columns, record: &ByteRecord, key: &mut Vec<u8>) -> Result<(), String> {
+    fn row(&mut self, lexicon: &Lexicon, cols: &Columns, record: &dyn Fields, key: &mut Vec<u8>) -> Result<(), String> {
         let mut mask = 0;
         for &c in &cols.text {
             mask |= self
-                .text_mask(lexicon, &record[c])
+                .text_mask(lexicon, &record.field(c))
                 .ok_or_else(|| format!("column {} is not valid UTF-8", c + 1))?;
         }
         self.rows += 1;
@@ -296,21 +296,22 @@ impl Acc {
                 if i > 0 {
                     key.push(UNIT);
                 }
-                key.extend_from_slice(&record[c]);
+                key.extend_from_slice(&record.field(c));
             }
             Some(self.class_id(key))
         };
         if let (Some(s), Some((t, places))) = (cols.subject, &cols.points)
-            && let Some(day) = super::unicity::day(&record[*t])
+            && let Some(day) = super::unicity::day(&record.field(*t))
         {
-            super::unicity::key(&record[s], places.iter().map(|&p| &record[p]), day, key);
+            let places: Vec<_> = places.iter().map(|&p| record.field(p)).collect();
+            super::unicity::key(&record.field(s), places.iter().map(|p| &p[..]), day, key);
             if !self.points.contains(key.as_slice()) {
                 self.points.insert(key.clone());
             }
         }
         match cols.subject {
             Some(s) => {
-                let id = self.subject_id(&record[s]);
+                let id = self.subject_id(&record.field(s));
                 let entry = &mut self.subjects[id as usize];
                 entry.mask |= mask;
                 if let Some(class) = class {
@@ -326,9 +327,10 @@ impl Acc {
         Ok(())
     }
 
-    fn shapes(&mut self, lexicon: &Lexicon, record: &ByteRecord) {
-        for (c, cell) in record.iter().enumerate() {
-            let Ok(text) = std::str::from_utf8(cell) else { continue };
+    fn shapes(&mut self, lexicon: &Lexicon, record: &dyn Fields) {
+        for c in 0..record.len() {
+            let cell = record.field(c);
+            let Ok(text) = std::str::from_utf8(&cell) else { continue };
             let text = text.trim();
             if text.is_empty() || c >= self.shape_cells.len() {
                 continue;
@@ -431,7 +433,7 @@ pub(super) fn header(path: &Path) -> Result<(Vec<String>, u64)> {
         .has_headers(false)
         .flexible(true)
         .from_reader(LineLimited::new(file));
-    let mut record = ByteRecord::new();
+    let mut record = csv::ByteRecord::new();
     let found = reader
         .read_byte_record(&mut record)
         .with_context(|| format!("{}:1: cannot read the header row", path.display()))?;
@@ -545,52 +547,28 @@ fn scan_range(
     shape_rows: u64,
     progress: Option<&indicatif::ProgressBar>,
 ) -> Result<Acc> {
-    let mut file = File::open(path).with_context(|| format!("cannot read sample {}", path.display()))?;
-    file.seek(SeekFrom::Start(start))?;
-    let limited = LineLimited::new(file.take(end - start));
-    let mark = limited.mark();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(1 << 20)
-        .from_reader(limited);
     let mut acc = Acc::new(lexicon.categories.len(), cols.width, lexicon.shapes.len());
-    let mut record = ByteRecord::new();
     let mut key = Vec::new();
     let mut reported = 0;
-    loop {
-        let offset = start + reader.position().byte();
-        mark.set(0);
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            // The file itself failed (a line past the limit, a read error): not a row to skip.
-            Err(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => {
-                let line = lines_of(path, &[(offset, String::new())])?
-                    .first()
-                    .map_or(0, |(line, _)| *line);
-                bail!("{}:{line}: {e}", path.display());
-            }
-            Err(e) => {
-                acc.malformed(offset, e.to_string());
-                continue;
-            }
-        }
-        if record.len() == 1 && record[0].is_empty() {
-            continue; // a blank line
+    let read = records::each(path, (start, end), |offset, record| {
+        let record = match record {
+            Ok(record) => record,
+            Err(problem) => return acc.malformed(offset, problem),
+        };
+        if record.len() == 1 && record.field(0).is_empty() {
+            return; // a blank line
         }
         if record.len() != cols.width {
-            acc.malformed(
+            return acc.malformed(
                 offset,
                 format!("{} fields, the header has {}", record.len(), cols.width),
             );
-            continue;
         }
         // Shapes are checked on the first rows of the sample only: the first range's.
         if first && acc.rows < shape_rows {
-            acc.shapes(lexicon, &record);
+            acc.shapes(lexicon, record);
         }
-        if let Err(problem) = acc.row(lexicon, cols, &record, &mut key) {
+        if let Err(problem) = acc.row(lexicon, cols, record, &mut key) {
             acc.malformed(offset, problem);
         }
         if let Some(bar) = progress
@@ -599,6 +577,12 @@ fn scan_range(
             bar.inc(offset - start - reported);
             reported = offset - start;
         }
+    });
+    if let Err(failed) = read {
+        let line = lines_of(path, &[(failed.offset, String::new())])?
+            .first()
+            .map_or(0, |(line, _)| *line);
+        bail!("{}:{line}: {}", path.display(), failed.message);
     }
     if let Some(bar) = progress {
         bar.inc(end - start - reported);
