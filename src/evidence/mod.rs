@@ -3,6 +3,7 @@
 //! set beside what the deal declares (`facts.evidence`, read by rules/evidence.toml).
 
 pub mod command;
+mod intern;
 pub mod lexicon;
 pub mod paths;
 mod records;

@@ -1,9 +1,10 @@
 //! The scan of a CSV sample: one pass, in parallel byte ranges of the file (one per core),
 //! each read (`records`) into its own tallies, merged at the end. Memory grows with
 //! distinct subjects, quasi-identifier classes and (up to a bound) distinct text values, never
-//! with rows. Per-row work is three hash lookups; a text value is matched against the keyword
-//! automaton once, then cached.
+//! with rows. Per-row work is at most three hash lookups; a text value is matched against the
+//! keyword automaton once, then cached.
 
+use super::intern::Interner;
 use super::lexicon::{Lexicon, Mask};
 use super::records::{self, Fields};
 use anyhow::{Context as _, Result, bail};
@@ -85,15 +86,14 @@ pub struct Tally {
     pub unicity: Option<Vec<super::unicity::Step>>,
 }
 
-/// A subject or class key: short ones (card numbers, ZIP-year-sex) inline, so a lookup does
-/// not chase a pointer; longer ones on the heap.
+/// A key of the text cache: a text value (a product description) inline when it is short, so
+/// a lookup does not chase a pointer; a longer one on the heap.
 #[derive(Clone)]
-enum Key<const N: usize = 22> {
+enum Key<const N: usize> {
     Inline(u8, [u8; N]),
     Heap(Box<[u8]>),
 }
 
-/// Text values (product descriptions) are longer: a wider inline key for the text cache.
 type TextKey = Key<62>;
 
 impl<const N: usize> Key<N> {
@@ -135,38 +135,56 @@ impl<const N: usize> std::hash::Hash for Key<N> {
     }
 }
 
-/// One subject's tallies: the categories of its rows and its quasi-identifier classes (almost
-/// always one: `first`; any others in `more`, which stays unallocated otherwise).
+/// Each subject's tallies, by its number: the categories of its rows and its quasi-identifier
+/// classes, almost always one (`first`); the rare others are kept apart, in `more`. 16 bytes a
+/// subject: a sample has hundreds of thousands, held once per range.
+#[derive(Default)]
+struct Subjects {
+    each: Vec<SubjectAcc>,
+    more: Vec<Vec<u32>>,
+}
+
 struct SubjectAcc {
     mask: Mask,
     first: u32,
-    more: Vec<u32>,
+    /// Index in `Subjects::more`, or `NO_CLASS`.
+    more: u32,
 }
 
 const NO_CLASS: u32 = u32::MAX;
 
-impl SubjectAcc {
-    fn new() -> SubjectAcc {
-        SubjectAcc {
+impl Subjects {
+    fn push(&mut self) {
+        self.each.push(SubjectAcc {
             mask: 0,
             first: NO_CLASS,
-            more: Vec::new(),
+            more: NO_CLASS,
+        });
+    }
+
+    fn add_class(&mut self, id: u32, class: u32) {
+        let s = &mut self.each[id as usize];
+        if s.first == NO_CLASS {
+            s.first = class;
+        } else if s.first != class {
+            if s.more == NO_CLASS {
+                s.more = self.more.len() as u32;
+                self.more.push(Vec::new());
+            }
+            let more = &mut self.more[s.more as usize];
+            if !more.contains(&class) {
+                more.push(class);
+            }
         }
     }
 
-    fn add_class(&mut self, class: u32) {
-        if self.first == NO_CLASS {
-            self.first = class;
-        } else if self.first != class && !self.more.contains(&class) {
-            self.more.push(class);
-        }
-    }
-
-    fn classes(&self) -> impl Iterator<Item = u32> + '_ {
-        (self.first != NO_CLASS)
-            .then_some(self.first)
+    fn classes(&self, id: u32) -> impl Iterator<Item = u32> + '_ {
+        let s = &self.each[id as usize];
+        let more: &[u32] = self.more.get(s.more as usize).map_or(&[], Vec::as_slice);
+        (s.first != NO_CLASS)
+            .then_some(s.first)
             .into_iter()
-            .chain(self.more.iter().copied())
+            .chain(more.iter().copied())
     }
 }
 
@@ -185,10 +203,9 @@ struct Acc {
     category_rows: Vec<u64>,
     sensitive_rows: u64,
     texts: HashMap<TextKey, TextAcc>,
-    subject_ids: HashMap<Key, u32>,
-    subjects: Vec<SubjectAcc>,
-    class_ids: HashMap<Key, u32>,
-    class_keys: Vec<Key>,
+    subject_ids: Interner,
+    subjects: Subjects,
+    classes: Interner,
     /// The previous row's subject and class: rows of one basket follow each other, so most
     /// rows need no lookup at all.
     last_subject: Vec<u8>,
@@ -239,16 +256,10 @@ impl Acc {
         if !self.last_key.is_empty() && key == self.last_key.as_slice() {
             return self.last_class;
         }
-        let id = match self.class_ids.get(key) {
-            Some(id) => *id,
-            None => {
-                let id = self.class_keys.len() as u32;
-                self.class_keys.push(Key::new(key));
-                self.class_ids.insert(Key::new(key), id);
-                self.class_rows.push(0);
-                id
-            }
-        };
+        let (id, new) = self.classes.id(key);
+        if new {
+            self.class_rows.push(0);
+        }
         self.last_key.clear();
         self.last_key.extend_from_slice(key);
         self.last_class = id;
@@ -259,15 +270,10 @@ impl Acc {
         if self.last_id != NO_CLASS && subject == self.last_subject.as_slice() {
             return self.last_id;
         }
-        let id = match self.subject_ids.get(subject) {
-            Some(id) => *id,
-            None => {
-                let id = self.subjects.len() as u32;
-                self.subjects.push(SubjectAcc::new());
-                self.subject_ids.insert(Key::new(subject), id);
-                id
-            }
-        };
+        let (id, new) = self.subject_ids.id(subject);
+        if new {
+            self.subjects.push();
+        }
         self.last_subject.clear();
         self.last_subject.extend_from_slice(subject);
         self.last_id = id;
@@ -312,10 +318,9 @@ impl Acc {
         match cols.subject {
             Some(s) => {
                 let id = self.subject_id(&record.field(s));
-                let entry = &mut self.subjects[id as usize];
-                entry.mask |= mask;
+                self.subjects.each[id as usize].mask |= mask;
                 if let Some(class) = class {
-                    entry.add_class(class);
+                    self.subjects.add_class(id, class);
                 }
             }
             None => {
@@ -663,38 +668,27 @@ fn merge(accs: Vec<Acc>, lexicon: &Lexicon, cols: &Columns, header: Vec<String>,
         }
         // Class ids are per range: map them to merged ids.
         let global: Vec<u32> = acc
-            .class_keys
-            .into_iter()
-            .map(|k| match all.class_ids.get(k.bytes()) {
-                Some(id) => *id,
-                None => {
-                    let id = all.class_keys.len() as u32;
-                    all.class_ids.insert(k.clone(), id);
-                    all.class_keys.push(k);
+            .classes
+            .iter()
+            .map(|key| {
+                let (id, new) = all.classes.id(key);
+                if new {
                     all.class_rows.push(0);
-                    id
                 }
+                id
             })
             .collect();
         for (local, n) in acc.class_rows.iter().enumerate() {
             all.class_rows[global[local] as usize] += n;
         }
-        let mut theirs: Vec<Option<SubjectAcc>> = acc.subjects.into_iter().map(Some).collect();
-        for (key, id) in acc.subject_ids {
-            let Some(s) = theirs[id as usize].take() else { continue };
-            let mine = match all.subject_ids.get(key.bytes()) {
-                Some(&m) => m,
-                None => {
-                    let m = all.subjects.len() as u32;
-                    all.subjects.push(SubjectAcc::new());
-                    all.subject_ids.insert(key, m);
-                    m
-                }
-            };
-            let entry = &mut all.subjects[mine as usize];
-            entry.mask |= s.mask;
-            for c in s.classes() {
-                entry.add_class(global[c as usize]);
+        for (id, key) in (0..).zip(acc.subject_ids.iter()) {
+            let (mine, new) = all.subject_ids.id(key);
+            if new {
+                all.subjects.push();
+            }
+            all.subjects.each[mine as usize].mask |= acc.subjects.each[id as usize].mask;
+            for c in acc.subjects.classes(id) {
+                all.subjects.add_class(mine, global[c as usize]);
             }
         }
         all.points.extend(acc.points);
@@ -711,14 +705,14 @@ fn merge(accs: Vec<Acc>, lexicon: &Lexicon, cols: &Columns, header: Vec<String>,
     let mut category_subjects = vec![0; if cols.subject.is_some() { categories } else { 0 }];
     let mut sensitive_subjects = 0;
     if cols.subject.is_some() {
-        for s in &all.subjects {
+        for (id, s) in (0..).zip(&all.subjects.each) {
             sensitive_subjects += u64::from(s.mask != 0);
             let mut bits = s.mask;
             while bits != 0 {
                 category_subjects[bits.trailing_zeros() as usize] += 1;
                 bits &= bits - 1;
             }
-            for c in s.classes() {
+            for c in all.subjects.classes(id) {
                 all.class_rows[c as usize] += 1;
             }
         }
@@ -744,11 +738,11 @@ fn merge(accs: Vec<Acc>, lexicon: &Lexicon, cols: &Columns, header: Vec<String>,
         })
         .collect();
     let classes: Vec<(Vec<u8>, u64)> = all
-        .class_keys
+        .classes
         .iter()
         .zip(&all.class_rows)
         .filter(|(_, n)| **n > 0)
-        .map(|(k, n)| (k.bytes().to_vec(), *n))
+        .map(|(k, n)| (k.to_vec(), *n))
         .collect();
     Tally {
         header,
@@ -759,7 +753,7 @@ fn merge(accs: Vec<Acc>, lexicon: &Lexicon, cols: &Columns, header: Vec<String>,
         sensitive_rows: all.sensitive_rows,
         sensitive_subjects: cols.subject.map(|_| sensitive_subjects),
         category_subjects,
-        subjects: cols.subject.map(|_| all.subjects.len() as u64),
+        subjects: cols.subject.map(|_| all.subjects.each.len() as u64),
         top_values,
         class_sizes: super::ClassSizes::of(&classes, qis),
         column_shapes,
