@@ -5,7 +5,7 @@
 use crate::pack::RulePack;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use anyhow::{Context as _, Result, bail};
-use regex::Regex;
+use regex::{Regex, RegexSet};
 
 /// One bit per category, in `Lexicon::categories` order.
 pub type Mask = u64;
@@ -22,6 +22,10 @@ pub struct Lexicon {
     field_words: AhoCorasick,
     field_masks: Vec<Mask>,
     pub shapes: Vec<Shape>,
+    /// The shapes' patterns as one set, by index: a cell is matched against all of them in
+    /// one pass (seven searches per cell of a sample's first rows were a fifth of a small
+    /// sample's scan).
+    shape_set: RegexSet,
     /// Each category's keywords, lowercase, with whether they sit on word boundaries (for the
     /// scan written as SQL).
     pub keywords_by_category: Vec<Vec<(String, bool)>>,
@@ -143,6 +147,8 @@ impl Lexicon {
             .match_kind(MatchKind::Standard)
             .build(by_word.keys())
             .context("cannot build the field-word automaton")?;
+        let shape_set =
+            RegexSet::new(shapes.iter().map(|s| s.regex.as_str())).context("cannot build the value-shape set")?;
         Ok(Lexicon {
             categories,
             keywords,
@@ -150,8 +156,14 @@ impl Lexicon {
             field_words,
             field_masks: by_word.into_values().collect(),
             shapes,
+            shape_set,
             keywords_by_category,
         })
+    }
+
+    /// The shapes (by index) a whole cell has.
+    pub fn shapes_of(&self, cell: &str) -> impl Iterator<Item = usize> {
+        self.shape_set.matches(cell).into_iter()
     }
 
     /// The categories whose keywords a text cell holds. Case-insensitive for all of Unicode
@@ -260,11 +272,9 @@ mod tests {
     fn value_shapes_recognise_identifiers_not_dates() {
         let (l, _) = pack_lexicon();
         let shape = |v: &str| {
-            l.shapes
-                .iter()
-                .filter(|s| s.regex.is_match(v))
-                .map(|s| s.id.as_str())
-                .collect::<Vec<_>>()
+            let one_by_one: Vec<usize> = (0..l.shapes.len()).filter(|&i| l.shapes[i].regex.is_match(v)).collect();
+            assert_eq!(l.shapes_of(v).collect::<Vec<_>>(), one_by_one, "{v}");
+            one_by_one.iter().map(|&i| l.shapes[i].id.as_str()).collect::<Vec<_>>()
         };
         assert_eq!(shape("jane.doe@example.com"), ["email"]);
         assert_eq!(shape("+1 415-555-0100"), ["phone"]);

@@ -341,10 +341,8 @@ impl Acc {
                 continue;
             }
             self.shape_cells[c] += 1;
-            for (i, shape) in lexicon.shapes.iter().enumerate() {
-                if shape.regex.is_match(text) {
-                    self.shape_hits[c][i] += 1;
-                }
+            for i in lexicon.shapes_of(text) {
+                self.shape_hits[c][i] += 1;
             }
         }
     }
