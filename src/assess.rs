@@ -34,7 +34,12 @@ struct Raw {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Detail {
     Full,
+    /// The scores, the areas' scores and which rules fire: what a scenario is compared on.
     Scores,
+    /// The residual score, its verdict and the findings' risks, no areas: what the searches
+    /// for the costliest answers, the leverage of mitigations and a verdict change compare
+    /// (scoring each area was a tenth of each of their dozens of variants).
+    Residual,
 }
 
 /// The full report of a deal as written: its unknowns scored as their costliest answers
@@ -93,12 +98,24 @@ fn assess_unlocated(file: &str, deal: &Deal, pack: &RulePack, detail: Detail, me
             .then(a.rule.cmp(&b.rule))
     });
 
-    let groups: Vec<String> = findings.iter().map(|f| pack.scoring.group_by.key(f)).collect();
-    let residual_risks = risks(findings.iter().zip(&groups), |f| f.residual_risk);
-    let residual = score::score(&pack.scoring, &residual_risks);
-    let mut inherent_risks = risks(findings.iter().zip(&groups), |f| f.inherent_risk);
-    inherent_risks.sort_by_key(|r| std::cmp::Reverse(r.risk));
-    let inherent = score::score(&pack.scoring, &inherent_risks);
+    // The groups borrow the findings' fields: everything scoring needs is computed before
+    // the findings are written to.
+    let (residual, inherent, alone) = {
+        let groups: Vec<(&str, &str)> = findings.iter().map(|f| pack.scoring.group_by.key(f)).collect();
+        let residual_risks = risks(findings.iter().zip(&groups), |f| f.residual_risk);
+        let residual = score::score(&pack.scoring, &residual_risks);
+        let mut inherent_risks = risks(findings.iter().zip(&groups), |f| f.inherent_risk);
+        inherent_risks.sort_by_key(|r| std::cmp::Reverse(r.risk));
+        let inherent = score::score(&pack.scoring, &inherent_risks);
+        let alone: Vec<Score> = match detail {
+            Detail::Full => residual_risks
+                .iter()
+                .map(|risk| band_score(pack, &score::score(&pack.scoring, std::slice::from_ref(risk))))
+                .collect(),
+            _ => Vec::new(),
+        };
+        (residual, inherent, alone)
+    };
 
     let covered_by: Vec<Option<String>> = residual
         .counted_as
@@ -106,17 +123,12 @@ fn assess_unlocated(file: &str, deal: &Deal, pack: &RulePack, detail: Detail, me
         .enumerate()
         .map(|(i, &c)| (c != i).then(|| findings[c].rule.clone()))
         .collect();
-    for (((finding, points), covered_by), risk) in findings
-        .iter_mut()
-        .zip(&residual.points)
-        .zip(covered_by)
-        .zip(&residual_risks)
-    {
+    for ((finding, points), covered_by) in findings.iter_mut().zip(&residual.points).zip(covered_by) {
         finding.points = *points;
         finding.covered_by = covered_by;
-        if detail == Detail::Full {
-            finding.alone = band_score(pack, &score::score(&pack.scoring, std::slice::from_ref(risk)));
-        }
+    }
+    for (finding, alone) in findings.iter_mut().zip(alone) {
+        finding.alone = alone;
     }
     let floor = residual.floor.as_ref().map(|(i, points, why)| FloorApplied {
         rule: findings[*i].rule.clone(),
@@ -126,6 +138,7 @@ fn assess_unlocated(file: &str, deal: &Deal, pack: &RulePack, detail: Detail, me
     let areas = pack
         .areas
         .iter()
+        .filter(|_| detail != Detail::Residual)
         .map(|area| {
             let mine = findings.iter().filter(|f| f.area == area.id);
             let floor_points = floor
@@ -200,7 +213,7 @@ fn band_score(pack: &RulePack, scored: &score::Scored) -> Score {
 /// deal's only ones: what the thresholds read once waived findings are taken out.
 pub fn score_of<'a>(findings: impl Iterator<Item = &'a Finding>, pack: &RulePack) -> Score {
     let findings: Vec<&Finding> = findings.collect();
-    let groups: Vec<String> = findings.iter().map(|f| pack.scoring.group_by.key(f)).collect();
+    let groups: Vec<(&str, &str)> = findings.iter().map(|f| pack.scoring.group_by.key(f)).collect();
     let risks = risks(findings.iter().copied().zip(&groups), |f| f.residual_risk);
     band_score(pack, &score::score(&pack.scoring, &risks))
 }
@@ -208,7 +221,7 @@ pub fn score_of<'a>(findings: impl Iterator<Item = &'a Finding>, pack: &RulePack
 /// A report's residual score under other scoring numbers (a calibration curve fitted without
 /// it, say), from its findings as they stand.
 pub fn rescore(report: &Report, scoring: &crate::pack::Scoring) -> Score {
-    let groups: Vec<String> = report.findings.iter().map(|f| scoring.group_by.key(f)).collect();
+    let groups: Vec<(&str, &str)> = report.findings.iter().map(|f| scoring.group_by.key(f)).collect();
     let risks = risks(report.findings.iter().zip(&groups), |f| f.residual_risk);
     let scored = score::score(scoring, &risks);
     Score {
@@ -223,14 +236,14 @@ pub fn rescore(report: &Report, scoring: &crate::pack::Scoring) -> Score {
 
 /// What scoring needs of each finding: its risk (residual or inherent), gate and group.
 fn risks<'a, 'f>(
-    findings: impl Iterator<Item = (&'f Finding, &'a String)>,
+    findings: impl Iterator<Item = (&'f Finding, &'a (&'a str, &'a str))>,
     risk: impl Fn(&Finding) -> u8,
 ) -> Vec<Risk<'a>> {
     findings
         .map(|(f, group)| Risk {
             risk: risk(f),
             blocking: f.blocking,
-            group,
+            group: *group,
         })
         .collect()
 }
@@ -320,7 +333,7 @@ fn rule_findings(
             }
         };
         let message = match &rule.message {
-            _ if detail == Detail::Scores => String::new(),
+            _ if detail != Detail::Full => String::new(),
             Some(expr) => scope.text(expr, owner)?,
             None => rule.title.clone(),
         };
@@ -341,7 +354,7 @@ fn rule_findings(
             message,
             why: match detail {
                 Detail::Full => rule.because.iter().flat_map(|p| paths::cite(deal_json, p)).collect(),
-                Detail::Scores => Vec::new(),
+                Detail::Scores | Detail::Residual => Vec::new(),
             },
             recommendation: rule.recommendation.clone(),
         });

@@ -12,7 +12,7 @@ pub struct Risk<'a> {
     pub risk: u8,
     pub blocking: bool,
     /// Findings with the same group are one risk: the worst counts, the others add a share.
-    pub group: &'a str,
+    pub group: (&'a str, &'a str),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -179,13 +179,17 @@ mod tests {
             .map(|(i, &risk)| Risk {
                 risk,
                 blocking: false,
-                group: GROUPS[i],
+                group: (GROUPS[i], ""),
             })
             .collect()
     }
 
     fn one(risk: u8, blocking: bool, group: &'static str) -> Risk<'static> {
-        Risk { risk, blocking, group }
+        Risk {
+            risk,
+            blocking,
+            group: (group, ""),
+        }
     }
 
     #[test]

@@ -36,7 +36,7 @@ pub fn worst_case(file: &str, deal: &Deal, pack: &RulePack, memo: &Memo) -> Resu
             let Ok(tried) = crate::overlay::variant(&current, set.iter().map(|(k, v)| (k, v)), &[]) else {
                 continue;
             };
-            let scored = assess_with(file, &tried, pack, Detail::Scores, memo)?;
+            let scored = assess_with(file, &tried, pack, Detail::Residual, memo)?;
             let key = (scored.residual.score, scored.index);
             if best
                 .as_ref()

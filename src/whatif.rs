@@ -103,7 +103,7 @@ fn answer_questions(
             let Ok(tried) = crate::overlay::variant(resolved, set.iter().map(|(k, v)| (k, v)), &[]) else {
                 continue;
             };
-            let after = assess_with(file, &tried, pack, Detail::Scores, memo)?;
+            let after = assess_with(file, &tried, pack, Detail::Residual, memo)?;
             q.answers.push(crate::report::AnswerImpact {
                 answer: answer.to_string(),
                 change: i64::from(after.residual.score) - now,
@@ -198,7 +198,7 @@ fn leverage(file: &str, deal: &Deal, report: &Report, pack: &RulePack, memo: &Me
         let Ok(tried) = with_mitigations(deal, &[m]) else {
             continue;
         };
-        let after = assess_with(file, &tried, pack, Detail::Scores, memo)?;
+        let after = assess_with(file, &tried, pack, Detail::Residual, memo)?;
         out.push(Leverage {
             mitigation: m.id.clone(),
             title: m.title.clone(),
@@ -258,7 +258,7 @@ fn verdict_change(
             let Ok(tried) = with_mitigations(deal, &set) else {
                 continue;
             };
-            let after = assess_with(file, &tried, pack, Detail::Scores, memo)?;
+            let after = assess_with(file, &tried, pack, Detail::Residual, memo)?;
             let better = band(&after.residual) < now;
             if better
                 && best

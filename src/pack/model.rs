@@ -169,12 +169,14 @@ pub enum GroupBy {
 }
 
 impl GroupBy {
-    pub fn key(&self, finding: &crate::report::Finding) -> String {
+    /// The group a finding scores in: findings with equal keys are one risk. A pair of the
+    /// finding's own fields, so that scoring each of what-if's variants allocates no key.
+    pub fn key<'f>(&self, finding: &'f crate::report::Finding) -> (&'f str, &'f str) {
         match self {
-            GroupBy::AreaProblem => format!("{}/{}", finding.area, finding.problem),
-            GroupBy::Problem => finding.problem.clone(),
-            GroupBy::Area => finding.area.clone(),
-            GroupBy::Finding => finding.rule.clone(),
+            GroupBy::AreaProblem => (&finding.area, &finding.problem),
+            GroupBy::Problem => (&finding.problem, ""),
+            GroupBy::Area => (&finding.area, ""),
+            GroupBy::Finding => (&finding.rule, ""),
         }
     }
 }
