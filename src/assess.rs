@@ -73,7 +73,7 @@ fn assess_unlocated(file: &str, deal: &Deal, pack: &RulePack, detail: Detail, me
     let deal_json = serde_json::to_value(deal)?;
     let root = Scope::of_deal(&deal_json, memo);
     let derived = facts::derive(deal, &deal_json, &root, pack)?;
-    let mut raw = category_findings(&derived, pack);
+    let mut raw = category_findings(&derived, pack, detail);
     raw.retain(|r| !pack.not_run.contains(&r.rule));
     raw.extend(rule_findings(&deal_json, &root, &derived, pack, detail)?);
 
@@ -249,8 +249,8 @@ fn risks<'a, 'f>(
 }
 
 /// One finding per sensitive category present, at the severity of its weight and the
-/// likelihood of its strongest presence.
-fn category_findings(derived: &Derived, pack: &RulePack) -> Vec<Raw> {
+/// likelihood of its strongest presence; its words and citations only in a full report.
+fn category_findings(derived: &Derived, pack: &RulePack, detail: Detail) -> Vec<Raw> {
     derived
         .facts
         .categories
@@ -259,23 +259,10 @@ fn category_findings(derived: &Derived, pack: &RulePack) -> Vec<Raw> {
             let category = &pack.categories[id];
             let presences: Vec<_> = derived.presence.iter().filter(|p| &p.category == id).collect();
             let likelihood = presences.iter().map(|p| p.likelihood).max().unwrap_or(1);
-            let how: Vec<String> = presences
-                .iter()
-                .map(|p| match p.by.as_str() {
-                    "declared" => format!("declared in dataset `{}`", p.dataset),
-                    "observed" => {
-                        let seen = p.because.first().and_then(|c| c.value.as_str()).unwrap_or("");
-                        format!("seen in the sample of dataset `{}`: {seen}", p.dataset)
-                    }
-                    by => format!("inferred in dataset `{}` by {by}", p.dataset),
-                })
-                .collect();
-            let mut why: Vec<Cited> = Vec::new();
-            for cited in presences.iter().flat_map(|p| p.because.iter()) {
-                if !why.contains(cited) {
-                    why.push(cited.clone());
-                }
-            }
+            let (message, why) = match detail {
+                Detail::Full => category_words(category, &presences),
+                Detail::Scores | Detail::Residual => (String::new(), Vec::new()),
+            };
             Raw {
                 rule: category.rule.clone(),
                 title: category.title.clone(),
@@ -286,18 +273,41 @@ fn category_findings(derived: &Derived, pack: &RulePack) -> Vec<Raw> {
                 blocking: false,
                 severity: pack.weight_severity(category.weight),
                 likelihood,
-                message: format!(
-                    "{} (weight {}; {}): {}",
-                    category.name,
-                    category.weight,
-                    category.basis,
-                    how.join("; ")
-                ),
+                message,
                 why,
                 recommendation: category.recommendation.clone(),
             }
         })
         .collect()
+}
+
+/// A category finding's message (how each presence was found) and the fields it cites.
+fn category_words(category: &crate::pack::Category, presences: &[&crate::facts::Presence]) -> (String, Vec<Cited>) {
+    let how: Vec<String> = presences
+        .iter()
+        .map(|p| match p.by.as_str() {
+            "declared" => format!("declared in dataset `{}`", p.dataset),
+            "observed" => {
+                let seen = p.because.first().and_then(|c| c.value.as_str()).unwrap_or("");
+                format!("seen in the sample of dataset `{}`: {seen}", p.dataset)
+            }
+            by => format!("inferred in dataset `{}` by {by}", p.dataset),
+        })
+        .collect();
+    let mut why: Vec<Cited> = Vec::new();
+    for cited in presences.iter().flat_map(|p| p.because.iter()) {
+        if !why.contains(cited) {
+            why.push(cited.clone());
+        }
+    }
+    let message = format!(
+        "{} (weight {}; {}): {}",
+        category.name,
+        category.weight,
+        category.basis,
+        how.join("; ")
+    );
+    (message, why)
 }
 
 fn rule_findings(
