@@ -6,7 +6,7 @@ use anyhow::Result;
 use cel::common::types::{CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString, CelUInt};
 use cel::common::value::Val;
 use cel::{Context, Value};
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::ops::Range;
 use std::rc::Rc;
@@ -176,14 +176,15 @@ impl<'a> Scope<'a> {
         self
     }
 
-    /// A scope that sees this one's variables and adds its own. Binding a variable builds
-    /// CEL's own representation of it, the whole tree of it: the deal is bound once per
-    /// assessment in a root scope and each evaluation adds its few variables in a child.
-    pub fn child(&self) -> Scope<'_> {
-        Scope {
-            context: self.context.new_inner_scope(),
+    /// A scope that sees this one's variables and adds its own (`Child::with`). The deal is
+    /// bound once per assessment in a root scope and each evaluation adds its few variables
+    /// in a child.
+    pub fn child(&self) -> Child<'_, 'a> {
+        Child {
+            parent: self,
+            own: Vec::new(),
             vars: self.vars.clone(),
-            memo: self.memo,
+            context: OnceCell::new(),
         }
     }
 
@@ -196,64 +197,140 @@ impl<'a> Scope<'a> {
         scope.with("deal", deal_json, Ints::Unsigned)
     }
 
-    fn run(&self, expr: &Expr, owner: Owner) -> Result<Value> {
-        let Some(memo) = self.memo else {
-            return self.execute(expr, owner);
-        };
-        let key = (Arc::as_ptr(&expr.ast) as usize, self.key(expr, memo));
-        if let Some(value) = memo.results.borrow().get(&key) {
-            return Ok(value.clone());
-        }
-        let value = self.execute(expr, owner)?;
-        memo.results.borrow_mut().insert(key, value.clone());
-        Ok(value)
-    }
-
-    fn execute(&self, expr: &Expr, owner: Owner) -> Result<Value> {
-        Value::resolve(&expr.ast, &self.context)
-            .map_err(|e| owner.error(expr, format!("evaluating `{}` failed: {e}", expr.as_str())))
-    }
-
-    /// The values of what `expr` reads, by the memo's numbers for their JSON texts.
-    fn key(&self, expr: &Expr, memo: &Memo) -> Vec<usize> {
-        // A name bound by no scope is one the environment resolves, the same every time. No
-        // text has this number: the memo would need more texts than memory holds bytes.
-        const UNBOUND: usize = usize::MAX;
-        expr.reads
-            .iter()
-            .map(|read| match self.vars.iter().rev().find(|b| b.name == read.var) {
-                Some(bound) => bound.value(read, memo),
-                None => UNBOUND,
-            })
-            .collect()
-    }
-
     pub fn condition(&self, expr: &Expr, owner: Owner) -> Result<bool> {
-        match self.run(expr, owner)? {
-            Value::Bool(b) => Ok(b),
-            other => Err(owner.error(
-                expr,
-                format!("`{}` gave {other:?}, expected true or false", expr.as_str()),
-            )),
-        }
+        as_bool(expr, owner, run(&self.vars, self.memo, || &self.context, expr, owner)?)
     }
 
     pub fn integer(&self, expr: &Expr, owner: Owner) -> Result<i64> {
-        match self.run(expr, owner)? {
-            Value::Int(n) => Ok(n),
-            Value::UInt(n) => Ok(i64::try_from(n).unwrap_or(i64::MAX)),
-            other => Err(owner.error(
-                expr,
-                format!("`{}` gave {other:?}, expected a whole number", expr.as_str()),
-            )),
-        }
+        as_integer(expr, owner, run(&self.vars, self.memo, || &self.context, expr, owner)?)
     }
 
     pub fn text(&self, expr: &Expr, owner: Owner) -> Result<String> {
-        match self.run(expr, owner)? {
-            Value::String(s) => Ok(s.to_string()),
-            other => Err(owner.error(expr, format!("`{}` gave {other:?}, expected a string", expr.as_str()))),
+        as_text(expr, owner, run(&self.vars, self.memo, || &self.context, expr, owner)?)
+    }
+}
+
+/// A scope inside a root scope: the root's variables and a few of its own. Its CEL context,
+/// the whole tree of each variable in the interpreter's values, is built only when one of its
+/// expressions has no result in the memo: in most of what-if's variants none has, and binding
+/// the facts (kilobytes of JSON) for the rules was a twentieth of each variant.
+pub struct Child<'p, 'a> {
+    parent: &'p Scope<'a>,
+    own: Vec<(&'static str, &'a serde_json::Value, Ints)>,
+    vars: Vec<Rc<Bound<'a>>>,
+    context: OnceCell<Context<'p, 'a>>,
+}
+
+impl<'p, 'a> Child<'p, 'a> {
+    /// Binds `json` as `name`, its integers typed as `ints` says (as `Scope::with`).
+    pub fn with(mut self, name: &'static str, json: &'a serde_json::Value, ints: Ints) -> Self {
+        if self.parent.memo.is_some() {
+            self.vars.push(Bound::new(name, json));
         }
+        self.own.push((name, json, ints));
+        self
+    }
+
+    fn context(&self) -> &Context<'p, 'a> {
+        self.context.get_or_init(|| {
+            let mut context = self.parent.context.new_inner_scope();
+            for &(name, json, ints) in &self.own {
+                context.add_variable_as_val(name, to_val(json, ints));
+            }
+            context
+        })
+    }
+
+    pub fn condition(&self, expr: &Expr, owner: Owner) -> Result<bool> {
+        as_bool(
+            expr,
+            owner,
+            run(&self.vars, self.parent.memo, || self.context(), expr, owner)?,
+        )
+    }
+
+    pub fn integer(&self, expr: &Expr, owner: Owner) -> Result<i64> {
+        as_integer(
+            expr,
+            owner,
+            run(&self.vars, self.parent.memo, || self.context(), expr, owner)?,
+        )
+    }
+
+    pub fn text(&self, expr: &Expr, owner: Owner) -> Result<String> {
+        as_text(
+            expr,
+            owner,
+            run(&self.vars, self.parent.memo, || self.context(), expr, owner)?,
+        )
+    }
+}
+
+/// `expr`'s result: from the memo when it holds one for the values `expr` reads, else
+/// evaluated in `context` (and remembered).
+fn run<'c>(
+    vars: &[Rc<Bound>],
+    memo: Option<&Memo>,
+    context: impl FnOnce() -> &'c Context<'c, 'c>,
+    expr: &Expr,
+    owner: Owner,
+) -> Result<Value> {
+    let Some(memo) = memo else {
+        return execute(context(), expr, owner);
+    };
+    let key = (Arc::as_ptr(&expr.ast) as usize, key(vars, expr, memo));
+    if let Some(value) = memo.results.borrow().get(&key) {
+        return Ok(value.clone());
+    }
+    let value = execute(context(), expr, owner)?;
+    memo.results.borrow_mut().insert(key, value.clone());
+    Ok(value)
+}
+
+fn execute(context: &Context, expr: &Expr, owner: Owner) -> Result<Value> {
+    Value::resolve(&expr.ast, context)
+        .map_err(|e| owner.error(expr, format!("evaluating `{}` failed: {e}", expr.as_str())))
+}
+
+/// The values of what `expr` reads, by the memo's numbers for their JSON texts.
+fn key(vars: &[Rc<Bound>], expr: &Expr, memo: &Memo) -> Vec<usize> {
+    // A name bound by no scope is one the environment resolves, the same every time. No
+    // text has this number: the memo would need more texts than memory holds bytes.
+    const UNBOUND: usize = usize::MAX;
+    expr.reads
+        .iter()
+        .map(|read| match vars.iter().rev().find(|b| b.name == read.var) {
+            Some(bound) => bound.value(read, memo),
+            None => UNBOUND,
+        })
+        .collect()
+}
+
+fn as_bool(expr: &Expr, owner: Owner, value: Value) -> Result<bool> {
+    match value {
+        Value::Bool(b) => Ok(b),
+        other => Err(owner.error(
+            expr,
+            format!("`{}` gave {other:?}, expected true or false", expr.as_str()),
+        )),
+    }
+}
+
+fn as_integer(expr: &Expr, owner: Owner, value: Value) -> Result<i64> {
+    match value {
+        Value::Int(n) => Ok(n),
+        Value::UInt(n) => Ok(i64::try_from(n).unwrap_or(i64::MAX)),
+        other => Err(owner.error(
+            expr,
+            format!("`{}` gave {other:?}, expected a whole number", expr.as_str()),
+        )),
+    }
+}
+
+fn as_text(expr: &Expr, owner: Owner, value: Value) -> Result<String> {
+    match value {
+        Value::String(s) => Ok(s.to_string()),
+        other => Err(owner.error(expr, format!("`{}` gave {other:?}, expected a string", expr.as_str()))),
     }
 }
 
@@ -292,7 +369,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn holds(scope: &Scope, text: &str) -> bool {
+    fn holds(scope: &Child, text: &str) -> bool {
         let expr = Expr::compile(toml::Spanned::new(0..text.len(), text.to_string())).expect("compiles");
         scope.condition(&expr, Owner::new("rule", "T")).expect("evaluates")
     }
