@@ -24,8 +24,13 @@ pub fn variant<'a>(
     base.mitigations.extend(mitigations.iter().cloned());
     let mut doc = Value::try_from(&base).context("cannot represent the deal as TOML")?;
     let mut fits = true;
-    for &(path, value) in &set {
+    for (i, &(path, value)) in set.iter().enumerate() {
         fits &= set_path(&mut doc, path, value)? > 0;
+        // `apply` reads the deal back after each change (a later change to the same field
+        // does not mend an earlier one it could not take): so does this.
+        if fits && i + 1 < set.len() {
+            fits = Deal::deserialize(Unspanned(doc.clone())).is_ok();
+        }
     }
     match Deal::deserialize(Unspanned(doc)) {
         Ok(mut overlaid) if fits => {
@@ -246,6 +251,12 @@ mod tests {
             }
         }
         assert!(tried > 1000, "only {tried} overlays tried");
+        // A change the field cannot take is not mended by a later one to the same field.
+        let deal: Deal = toml::from_str(include_str!("../examples/shopsense-ifa.toml")).unwrap();
+        let path = "transfer.mode".to_string();
+        let set = [(path.clone(), Value::from(-3)), (path, Value::from("clean-room"))];
+        assert!(apply(&deal, set.iter().map(|(k, v)| (k, v)), &[]).is_err());
+        assert!(variant(&deal, set.iter().map(|(k, v)| (k, v)), &[]).is_err());
     }
 
     #[test]
