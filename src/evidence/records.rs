@@ -51,10 +51,18 @@ pub(super) struct Failed {
     pub message: String,
 }
 
+impl Failed {
+    fn at(offset: u64, error: impl std::fmt::Display) -> Failed {
+        Failed {
+            offset,
+            message: error.to_string(),
+        }
+    }
+}
+
 /// Calls `on` with the absolute byte offset of each record of `start..end` and the record.
 pub(super) fn each(path: &Path, (start, end): (u64, u64), mut on: impl FnMut(u64, Met)) -> Result<(), Failed> {
-    let failed = |offset, message: String| Failed { offset, message };
-    let (limited, mark) = range(path, start, end).map_err(|e| failed(start, e.to_string()))?;
+    let (limited, mark) = range(path, start, end)?;
     let mut reader = simd_csv::ZeroCopyReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -66,7 +74,7 @@ pub(super) fn each(path: &Path, (start, end): (u64, u64), mut on: impl FnMut(u64
         match reader.read_byte_record() {
             Ok(None) => return Ok(()),
             Ok(Some(record)) if plain(&record) => on(offset, Ok(&record)),
-            Err(ref e) if let simd_csv::ErrorKind::Io(e) = e.kind() => return Err(failed(offset, e.to_string())),
+            Err(ref e) if let simd_csv::ErrorKind::Io(e) = e.kind() => return Err(Failed::at(offset, e)),
             // Not plain RFC 4180, or not read: the csv crate reads from here.
             _ => return each_in_csv(path, (offset, end), on),
         }
@@ -75,8 +83,7 @@ pub(super) fn each(path: &Path, (start, end): (u64, u64), mut on: impl FnMut(u64
 
 /// `each`, with the csv crate alone.
 fn each_in_csv(path: &Path, (start, end): (u64, u64), mut on: impl FnMut(u64, Met)) -> Result<(), Failed> {
-    let failed = |offset, message: String| Failed { offset, message };
-    let (limited, mark) = range(path, start, end).map_err(|e| failed(start, e.to_string()))?;
+    let (limited, mark) = range(path, start, end)?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -90,7 +97,7 @@ fn each_in_csv(path: &Path, (start, end): (u64, u64), mut on: impl FnMut(u64, Me
             Ok(false) => return Ok(()),
             Ok(true) => on(offset, Ok(&record)),
             Err(e) => match e.kind() {
-                csv::ErrorKind::Io(e) => return Err(failed(offset, e.to_string())),
+                csv::ErrorKind::Io(e) => return Err(Failed::at(offset, e)),
                 _ => on(offset, Err(e.to_string())),
             },
         }
@@ -101,9 +108,9 @@ fn each_in_csv(path: &Path, (start, end): (u64, u64), mut on: impl FnMut(u64, Me
 /// each record.
 type Range = (LineLimited<std::io::Take<File>>, Rc<Cell<u64>>);
 
-fn range(path: &Path, start: u64, end: u64) -> std::io::Result<Range> {
-    let mut file = File::open(path)?;
-    file.seek(SeekFrom::Start(start))?;
+fn range(path: &Path, start: u64, end: u64) -> Result<Range, Failed> {
+    let mut file = File::open(path).map_err(|e| Failed::at(start, e))?;
+    file.seek(SeekFrom::Start(start)).map_err(|e| Failed::at(start, e))?;
     let limited = LineLimited::new(file.take(end - start));
     let mark = limited.mark();
     Ok((limited, mark))

@@ -309,8 +309,7 @@ impl Acc {
         if let (Some(s), Some((t, places))) = (cols.subject, &cols.points)
             && let Some(day) = super::unicity::day(&record.field(*t))
         {
-            let places: Vec<_> = places.iter().map(|&p| record.field(p)).collect();
-            super::unicity::key(&record.field(s), places.iter().map(|p| &p[..]), day, key);
+            super::unicity::key(&record.field(s), places.iter().map(|&p| record.field(p)), day, key);
             if !self.points.contains(key.as_slice()) {
                 self.points.insert(key.clone());
             }

@@ -50,12 +50,12 @@ pub fn day(timestamp: &[u8]) -> Option<&[u8]> {
 }
 
 /// A point's key: subject, place (its columns' values) and day, separated by `UNIT`.
-pub fn key<'a>(subject: &[u8], places: impl IntoIterator<Item = &'a [u8]>, day: &[u8], out: &mut Vec<u8>) {
+pub fn key(subject: &[u8], places: impl IntoIterator<Item = impl AsRef<[u8]>>, day: &[u8], out: &mut Vec<u8>) {
     out.clear();
     out.extend_from_slice(subject);
     for p in places {
         out.push(UNIT);
-        out.extend_from_slice(p);
+        out.extend_from_slice(p.as_ref());
     }
     out.push(UNIT);
     out.extend_from_slice(day);
