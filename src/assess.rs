@@ -135,10 +135,13 @@ fn assess_unlocated(file: &str, deal: &Deal, pack: &RulePack, detail: Detail, me
         points: *points,
         why: why.clone(),
     });
-    let areas = pack
-        .areas
+    // The searches compare no areas.
+    let areas_scored = match detail {
+        Detail::Full | Detail::Scores => &pack.areas[..],
+        Detail::Residual => &[],
+    };
+    let areas = areas_scored
         .iter()
-        .filter(|_| detail != Detail::Residual)
         .map(|area| {
             let mine = findings.iter().filter(|f| f.area == area.id);
             let floor_points = floor
