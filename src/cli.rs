@@ -480,11 +480,7 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
         Command::Schema => Ok(crate::deal::schema().into()),
         Command::Precedents(args) => {
             let pack = RulePack::load(&rules(&args.rules)?)?;
-            let mode = crate::deal_check::EvidenceMode {
-                scan: false,
-                strict: false,
-                allowed: &[],
-            };
+            let mode = crate::deal_check::EvidenceMode::default();
             let loaded = crate::deal_check::load(&args.deal, &pack, mode)?;
             let found = crate::precedents::Library::embedded(pack.scoring.precedent_weights).like(&loaded.deal);
             Ok(match args.format {
@@ -692,11 +688,13 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
             Format::Table | Format::Json | Format::Markdown | Format::Html | Format::Sarif
         ))
     .then(|| crate::precedents::Library::embedded(pack.scoring.precedent_weights));
+    let seen = crate::evidence::Observations::default();
     let report_one = |path: &PathBuf, file: &str| -> Result<Report> {
         let mode = crate::deal_check::EvidenceMode {
             scan: !args.no_evidence,
             strict: args.strict,
             allowed: &args.allow_path,
+            seen: Some(&seen),
         };
         let loaded = crate::deal_check::load(path, &pack, mode)?;
         let mut report = crate::whatif::report(file, &loaded, &pack, args.scenario.as_deref(), what_if)?;

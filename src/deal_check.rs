@@ -18,12 +18,14 @@ pub struct Loaded {
 }
 
 /// Whether to scan the samples deals name, and whether a malformed row in one is an error.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct EvidenceMode<'a> {
     pub scan: bool,
     pub strict: bool,
     /// Folders besides the deal file's own that evidence paths may lead into (`--allow-path`).
     pub allowed: &'a [PathBuf],
+    /// What the run's other deals observed (`evidence::Observations`).
+    pub seen: Option<&'a crate::evidence::Observations>,
 }
 
 /// Reads and checks a deal file, scanning the samples its datasets name as `evidence` says.
@@ -41,6 +43,7 @@ pub fn load_source(path: &Path, source: String, pack: &RulePack, evidence: Evide
         let mut settings = crate::evidence::Settings::new(pack, pack.lexicon()?);
         settings.strict = evidence.strict;
         settings.allowed = evidence.allowed;
+        settings.seen = evidence.seen;
         crate::evidence::gather(path, &source, &mut deal, &settings)?;
     }
     let scenarios = scenarios(path, &source, &deal, pack)?;

@@ -26,11 +26,7 @@ pub fn lint(dirs: &[PathBuf]) -> Result<String> {
         else {
             continue;
         };
-        let mode = EvidenceMode {
-            scan: false,
-            strict: false,
-            allowed: &[],
-        };
+        let mode = EvidenceMode::default();
         // A pack that renames the categories or purposes a template uses cannot read it: the
         // template says nothing about the pack then, and is skipped.
         let Ok(loaded) = load_source(Path::new(&name), template.text().to_string(), &pack, mode) else {

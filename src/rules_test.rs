@@ -133,7 +133,7 @@ fn run_in(tests: &Path, dir: Option<&Path>, pack: &RulePack) -> Result<Outcome> 
                 crate::deal_check::EvidenceMode {
                     scan: true,
                     strict: true,
-                    allowed: &[],
+                    ..Default::default()
                 },
             )?;
             bases.insert(stem(name), loaded.deal);

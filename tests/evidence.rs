@@ -535,3 +535,40 @@ fn the_command_line_names_when_and_where() {
         misspelt.stderr
     );
 }
+
+/// A portfolio scans a sample its deals share once (`evidence::Observations`): each deal still
+/// gets what its own roles show, the same as when it is assessed alone.
+#[test]
+fn deals_that_share_a_sample_each_get_the_evidence_of_their_own_roles() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_samples(dir.path());
+    let reference = example_text(REFERENCE);
+    let fewer = reference.replace(
+        r#"quasi_identifiers = ["zip5", "birth_year", "gender"]"#,
+        r#"quasi_identifiers = ["zip5"]"#,
+    );
+    assert_ne!(fewer, reference);
+    for (name, text) in [("a.toml", &reference), ("b.toml", &fewer), ("c.toml", &reference)] {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let evidence = |target: &str| -> Vec<Value> {
+        let out = run(&["assess", target, "--format", "json", "--no-what-if"]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let json: Value = serde_json::from_str(&out.stdout).unwrap();
+        json["reports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["evidence"].clone())
+            .collect()
+    };
+    let together = evidence(&dir.path().display().to_string());
+    assert_eq!(together.len(), 3);
+    for (i, name) in ["a.toml", "b.toml", "c.toml"].iter().enumerate() {
+        let alone = evidence(&dir.path().join(name).display().to_string());
+        assert_eq!(together[i], alone[0], "{name}");
+    }
+    let classes = |e: &Value| e[0]["observed"]["reidentification"]["classes"].clone();
+    assert_ne!(classes(&together[0]), classes(&together[1]), "the roles differ");
+    assert_eq!(together[0], together[2]);
+}

@@ -27,6 +27,7 @@ fn the_memo_changes_no_report() {
         scan: true,
         strict: false,
         allowed: &allowed,
+        seen: None,
     };
     let examples = deal_files("examples").into_iter().map(|p| (p, WhatIf::Full));
     let cases = deal_files("cases/deals")

@@ -18,6 +18,7 @@ fuzz_target!(|bytes: &[u8]| {
         scan: true,
         strict: false,
         allowed: &[],
+        seen: None,
     };
     let Ok(loaded) = load(&path, pack, mode) else {
         return;

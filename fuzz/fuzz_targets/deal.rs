@@ -10,11 +10,7 @@ fuzz_target!(|bytes: &[u8]| {
     };
     let pack = dealrisk_fuzz::pack();
     let path = dealrisk_fuzz::scratch().join("deal.toml");
-    let mode = EvidenceMode {
-        scan: false,
-        strict: false,
-        allowed: &[],
-    };
+    let mode = EvidenceMode::default();
     if let Err(e) = load_source(&path, text.to_string(), pack, mode) {
         dealrisk_fuzz::assert_terminal_safe("error", &dealrisk::diagnostic::neutralise(&format!("{e:#}")));
     }

@@ -137,11 +137,7 @@ pub fn load(library: &Library, pack: &RulePack) -> Result<Vec<Case>> {
         }
     }
     let mut cases = Vec::new();
-    let evidence = EvidenceMode {
-        scan: false,
-        strict: false,
-        allowed: &[],
-    };
+    let evidence = EvidenceMode::default();
     for (id, path, text) in deals {
         let Some((_, outcome_path, outcome_text)) = outcomes.iter().find(|(o, _, _)| *o == id) else {
             problems.push(format!(

@@ -121,6 +121,8 @@ pub struct Settings<'a> {
     pub progress: bool,
     /// Folders besides the deal file's own that its evidence paths may lead into.
     pub allowed: &'a [PathBuf],
+    /// Observations already made with these settings, when deals share them (a portfolio).
+    pub seen: Option<&'a Observations>,
 }
 
 impl<'a> Settings<'a> {
@@ -132,7 +134,48 @@ impl<'a> Settings<'a> {
             strict: false,
             progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
             allowed: &[],
+            seen: None,
         }
+    }
+}
+
+/// Observations made in one run, by what was observed: a portfolio whose deals name the same
+/// sample (one dataset offered to several partners) scans it once. Every observation in it is
+/// made with one run's settings (pack, lexicon, `--strict`); a file is known by its path as
+/// written with its size and modification time, so one rewritten during the run is read again.
+/// Failed observations are not kept: each deal that names the file reports its own error.
+#[derive(Debug, Default)]
+pub struct Observations(std::sync::Mutex<std::collections::HashMap<ObservationKey, Arc<Observed>>>);
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct ObservationKey {
+    files: [Option<(PathBuf, u64, Option<std::time::SystemTime>)>; 3],
+    roles: scan::Roles,
+}
+
+impl Observations {
+    fn observe(&self, sources: Sources, roles: &scan::Roles, settings: &Settings) -> Result<Arc<Observed>> {
+        let file = |path: Option<&Path>| {
+            path.map(|p| {
+                let meta = std::fs::metadata(p).ok();
+                (
+                    p.to_path_buf(),
+                    meta.as_ref().map_or(0, |m| m.len()),
+                    meta.and_then(|m| m.modified().ok()),
+                )
+            })
+        };
+        let key = ObservationKey {
+            files: [file(sources.sample), file(sources.results), file(sources.dictionary)],
+            roles: roles.clone(),
+        };
+        if let Some(observed) = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return Ok(observed.clone());
+        }
+        // Two deals naming one file at once may both scan it: the same answer, kept once.
+        let observed = Arc::new(observe(sources, roles, settings)?);
+        let mut seen = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(seen.entry(key).or_insert(observed).clone())
     }
 }
 
@@ -505,7 +548,11 @@ pub fn gather(deal_path: &Path, source: &str, deal: &mut Deal, settings: &Settin
             results: results.as_deref(),
             dictionary: dictionary.as_deref(),
         };
-        let observed = observe(sources, &roles(spec), settings).with_context(|| {
+        let observed = match settings.seen {
+            Some(seen) => seen.observe(sources, &roles(spec), settings),
+            None => observe(sources, &roles(spec), settings).map(Arc::new),
+        };
+        let observed = observed.with_context(|| {
             let field = if spec.results.is_some() {
                 "results"
             } else if spec.sample.is_none() {
@@ -515,7 +562,7 @@ pub fn gather(deal_path: &Path, source: &str, deal: &mut Deal, settings: &Settin
             };
             format!("{}: evidence of dataset `{}`", at(field), dataset.id)
         })?;
-        dataset.observed = Some(Arc::new(observed));
+        dataset.observed = Some(observed);
     }
     Ok(())
 }

@@ -26,7 +26,7 @@ const PARALLEL_FROM_BYTES: u64 = 8 << 20;
 const UNIT: u8 = 0x1f;
 
 /// The columns of a sample, by name, and what each tells.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Roles {
     pub subject: Option<String>,
     pub text: Vec<String>,
