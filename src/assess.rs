@@ -72,7 +72,11 @@ pub fn assess_with(file: &str, deal: &Deal, pack: &RulePack, detail: Detail, mem
 fn assess_unlocated(file: &str, deal: &Deal, pack: &RulePack, detail: Detail, memo: &Memo) -> Result<Report> {
     let deal_json = serde_json::to_value(deal)?;
     let root = Scope::of_deal(&deal_json, memo);
-    let derived = facts::derive(deal, &deal_json, &root, pack)?;
+    let cites = match detail {
+        Detail::Full => facts::Cites::Fields,
+        Detail::Scores | Detail::Residual => facts::Cites::None,
+    };
+    let derived = facts::derive(deal, &deal_json, &root, pack, cites)?;
     let mut raw = category_findings(&derived, pack, detail);
     raw.retain(|r| !pack.not_run.contains(&r.rule));
     raw.extend(rule_findings(&deal_json, &root, &derived, pack, detail)?);

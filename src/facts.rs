@@ -107,11 +107,24 @@ pub struct Derived {
     pub drift: Vec<PurposeDrift>,
 }
 
+/// Whether derived facts say which fields they rest on (`Presence::because`,
+/// `InEffect::implied_by`): only a full report shows them, and citing was a twentieth of each
+/// of what-if's variants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cites {
+    Fields,
+    None,
+}
+
 /// The facts of a deal; `root` is its scope with `deal` bound (`Scope::of_deal`).
-pub fn derive(deal: &Deal, deal_json: &Value, root: &Scope, pack: &RulePack) -> Result<Derived> {
-    let in_effect = mitigations_in_effect(deal, deal_json, root, pack)?;
+pub fn derive(deal: &Deal, deal_json: &Value, root: &Scope, pack: &RulePack, cites: Cites) -> Result<Derived> {
+    let cite = |path: &str| match cites {
+        Cites::Fields => cite(deal_json, path),
+        Cites::None => Vec::new(),
+    };
+    let in_effect = mitigations_in_effect(deal, &cite, root, pack)?;
     let mitigations: Vec<String> = in_effect.iter().map(|m| m.id.clone()).collect();
-    let presence = sensitive_presence(deal, deal_json, root, pack)?;
+    let presence = sensitive_presence(deal, &cite, root, pack)?;
     let provider_sector = &pack.sectors[deal.provider.sector.get_ref()];
     let recipient_expected = provider_sector
         .expected_recipients
@@ -256,7 +269,12 @@ fn predicates(root: &Scope, facts: &Value, pack: &RulePack) -> Result<BTreeMap<S
 
 /// Declared mitigations (the evidenced declaration wins over an asserted one), then those the
 /// deal's facts imply, one entry per id in id order.
-fn mitigations_in_effect(deal: &Deal, deal_json: &Value, root: &Scope, pack: &RulePack) -> Result<Vec<InEffect>> {
+fn mitigations_in_effect(
+    deal: &Deal,
+    cite: &dyn Fn(&str) -> Vec<Cited>,
+    root: &Scope,
+    pack: &RulePack,
+) -> Result<Vec<InEffect>> {
     let mut by_id: BTreeMap<String, InEffect> = BTreeMap::new();
     for m in &deal.mitigations {
         let id = m.id.get_ref();
@@ -280,7 +298,7 @@ fn mitigations_in_effect(deal: &Deal, deal_json: &Value, root: &Scope, pack: &Ru
         if !scope.condition(when, Owner::new("mitigation", &m.id))? {
             continue;
         }
-        let implied_by = m.because.iter().flat_map(|p| cite(deal_json, p)).collect();
+        let implied_by = m.because.iter().flat_map(|p| cite(p)).collect();
         let entry = by_id.entry(m.id.clone()).or_insert_with(|| InEffect {
             id: m.id.clone(),
             title: m.title.clone(),
@@ -296,7 +314,12 @@ fn mitigations_in_effect(deal: &Deal, deal_json: &Value, root: &Scope, pack: &Ru
 
 /// Declared categories, then inferences run to a fixed point (an inferred trait can reveal
 /// another), all after the dataset's exclusions.
-fn sensitive_presence(deal: &Deal, deal_json: &Value, root: &Scope, pack: &RulePack) -> Result<Vec<Presence>> {
+fn sensitive_presence(
+    deal: &Deal,
+    cite: &dyn Fn(&str) -> Vec<Cited>,
+    root: &Scope,
+    pack: &RulePack,
+) -> Result<Vec<Presence>> {
     let mut all = Vec::new();
     for (index, dataset) in deal.datasets.iter().enumerate() {
         let excluded: BTreeSet<&str> = dataset.excluded.iter().map(|c| c.get_ref().as_str()).collect();
@@ -312,7 +335,7 @@ fn sensitive_presence(deal: &Deal, deal_json: &Value, root: &Scope, pack: &RuleP
                 dataset: dataset.id.clone(),
                 by: "declared".to_string(),
                 likelihood: pack.scoring.declared_likelihood,
-                because: cite(deal_json, &format!("datasets[{index}].categories")),
+                because: cite(&format!("datasets[{index}].categories")),
             });
         }
         // What the data show counts whatever was declared or excluded.
@@ -367,7 +390,7 @@ fn sensitive_presence(deal: &Deal, deal_json: &Value, root: &Scope, pack: &RuleP
                     let because = inference
                         .because
                         .iter()
-                        .flat_map(|field| cite(deal_json, &format!("datasets[{index}].{field}")))
+                        .flat_map(|field| cite(&format!("datasets[{index}].{field}")))
                         .collect();
                     found.insert(
                         reveals.clone(),
