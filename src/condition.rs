@@ -25,15 +25,17 @@ pub struct Scope<'a> {
 /// so far, by the memo's number for its JSON text (dozens of rules read `deal.datasets` or
 /// `facts.categories`; each is written and looked up once per scope).
 struct Bound<'a> {
-    name: &'static str,
+    /// `reads::number` of its name.
+    name: u32,
     json: &'a serde_json::Value,
-    values: RefCell<HashMap<String, usize, foldhash::fast::RandomState>>,
+    /// By `Read::number`.
+    values: RefCell<HashMap<u32, usize, foldhash::fast::RandomState>>,
 }
 
 impl<'a> Bound<'a> {
     fn new(name: &'static str, json: &'a serde_json::Value) -> Rc<Bound<'a>> {
         Rc::new(Bound {
-            name,
+            name: crate::pack::reads::number(name),
             json,
             values: RefCell::default(),
         })
@@ -43,7 +45,7 @@ impl<'a> Bound<'a> {
     /// texts (an absent field has a text no JSON value has).
     fn value(&self, read: &crate::pack::reads::Read, memo: &Memo) -> usize {
         const ABSENT: &[u8] = &[0];
-        if let Some(&value) = self.values.borrow().get(&read.joined) {
+        if let Some(&value) = self.values.borrow().get(&read.number) {
             return value;
         }
         let value = read.path.iter().try_fold(self.json, |value, field| match value {
@@ -57,7 +59,7 @@ impl<'a> Bound<'a> {
             None => ABSENT.to_vec(),
         };
         let value = memo.number(text);
-        self.values.borrow_mut().insert(read.joined.clone(), value);
+        self.values.borrow_mut().insert(read.number, value);
         value
     }
 }
@@ -299,7 +301,7 @@ fn key(vars: &[Rc<Bound>], expr: &Expr, memo: &Memo) -> Vec<usize> {
     const UNBOUND: usize = usize::MAX;
     expr.reads
         .iter()
-        .map(|read| match vars.iter().rev().find(|b| b.name == read.var) {
+        .map(|read| match vars.iter().rev().find(|b| b.name == read.var_number) {
             Some(bound) => bound.value(read, memo),
             None => UNBOUND,
         })

@@ -12,18 +12,39 @@ use cel::common::ast::{EntryExpr, Expr as Node, IdedExpr};
 pub struct Read {
     pub var: String,
     pub path: Vec<String>,
-    /// The path joined with dots: what a variable's memo of its values is keyed by.
-    pub joined: String,
+    /// `number(var)`: which bound variable it reads.
+    pub var_number: u32,
+    /// The number of the variable and path together: what a variable's memo of its values
+    /// is keyed by.
+    pub number: u32,
 }
 
 impl Read {
     fn new(var: &str, path: Vec<String>) -> Read {
         Read {
             var: var.to_string(),
-            joined: path.join("."),
+            var_number: number(var),
+            // A variable's name has no dot: no read has the number of a variable.
+            number: number(&format!("{var}.{}", path.join("."))),
             path,
         }
     }
+}
+
+/// A number for each distinct text given in this process (a variable's name, or a variable
+/// and path of a read): looking a read up in a scope's memo compares numbers, not texts,
+/// which was most of building each memo key. Numbers are only compared, never shown.
+pub fn number(text: &str) -> u32 {
+    static NUMBERS: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<String, u32>>> =
+        std::sync::LazyLock::new(Default::default);
+    let mut numbers = NUMBERS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(&n) = numbers.get(text) {
+        return n;
+    }
+    // Four billion distinct names and paths would not fit in memory first.
+    let next = u32::try_from(numbers.len()).unwrap_or(u32::MAX);
+    numbers.insert(text.to_string(), next);
+    next
 }
 
 /// Every read of `root`, sorted, without one that another contains (reading `deal.use`
