@@ -3,8 +3,6 @@
 
 use crate::pack::Expr;
 use anyhow::Result;
-use cel::common::types::{CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString, CelUInt};
-use cel::common::value::Val;
 use cel::{Context, Value};
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
@@ -174,7 +172,8 @@ impl<'a> Scope<'a> {
         if self.memo.is_some() {
             self.vars.push(Bound::new(name, json));
         }
-        self.context.add_variable_as_val(name, to_val(json, ints));
+        self.context
+            .add_variable_as_val(name, crate::cel_json::to_val(json, ints));
         self
     }
 
@@ -237,7 +236,7 @@ impl<'p, 'a> Child<'p, 'a> {
         self.context.get_or_init(|| {
             let mut context = self.parent.context.new_inner_scope();
             for &(name, json, ints) in &self.own {
-                context.add_variable_as_val(name, to_val(json, ints));
+                context.add_variable_as_val(name, crate::cel_json::to_val(json, ints));
             }
             context
         })
@@ -336,30 +335,6 @@ fn as_text(expr: &Expr, owner: Owner, value: Value) -> Result<String> {
     }
 }
 
-/// CEL's value of `json`, borrowing its strings.
-fn to_val<'v>(json: &'v serde_json::Value, ints: Ints) -> Box<dyn Val + 'v> {
-    use serde_json::Value as Json;
-    match json {
-        Json::Null => Box::new(CelNull),
-        Json::Bool(b) => Box::new(CelBool::from(*b)),
-        Json::Number(n) => match (ints, n.as_u64(), n.as_i64()) {
-            (Ints::Unsigned, Some(u), _) | (Ints::Signed, Some(u), None) => Box::new(CelUInt::from(u)),
-            (_, _, Some(i)) => Box::new(CelInt::from(i)),
-            // serde_json's numbers are u64, i64 or f64.
-            _ => Box::new(CelDouble::from(n.as_f64().unwrap_or(f64::NAN))),
-        },
-        Json::String(s) => Box::new(CelString::from(s.as_str())),
-        Json::Array(items) => Box::new(CelList::from(
-            items.iter().map(|item| to_val(item, ints)).collect::<Vec<_>>(),
-        )),
-        Json::Object(map) => Box::new(CelMap::from(
-            map.iter()
-                .map(|(key, value)| (CelMapKey::from(key.as_str()), to_val(value, ints)))
-                .collect::<std::collections::HashMap<_, _>>(),
-        )),
-    }
-}
-
 impl Default for Scope<'_> {
     fn default() -> Self {
         Self::new()
@@ -393,6 +368,12 @@ mod tests {
             "deal.nested.told && has(deal.nested.told) && !has(deal.nested.asked)",
             "type(facts.drift) == int && facts.drift + 1 == 4",
             "type(facts.k) == uint",
+            "type(deal.nested) == map && size(deal.nested) == 1 && deal.nested.size() == 1",
+            "'told' in deal.nested && !('asked' in deal.nested) && !(1 in deal.nested)",
+            "deal.nested['told'] && deal.nested.exists(k, k == 'told') && deal.nested.all(k, k == 'told')",
+            "deal.nested == {'told': true} && deal.nested != {'told': false} && deal.nested != {}",
+            "deal.nested == deal.nested && [deal.nested] == [deal.nested] && deal.nested != deal",
+            "!has(deal.nested.asked) && deal.?nested.?asked == optional.none()",
         ] {
             assert!(holds(&scope, text), "{text}");
         }

@@ -8,6 +8,7 @@ pub mod assess;
 pub mod baseline;
 pub mod batch;
 pub mod calibrate;
+mod cel_json;
 pub mod cli;
 pub mod condition;
 pub mod config;
