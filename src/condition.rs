@@ -51,10 +51,15 @@ impl<'a> Bound<'a> {
             // Selecting from a list or a scalar fails alike whatever it holds.
             other => Some(other),
         });
-        let text = match value {
-            // Writing JSON into a Vec cannot fail.
-            Some(value) => serde_json::to_vec(value).unwrap_or_default(),
-            None => ABSENT.to_vec(),
+        let text = match (value, &read.member) {
+            (None, _) => ABSENT.to_vec(),
+            // What `in` finds: an element equal to the string, or a key.
+            (Some(serde_json::Value::Array(items)), Some(member)) => {
+                vec![1, u8::from(items.iter().any(|i| i.as_str() == Some(member)))]
+            }
+            (Some(serde_json::Value::Object(map)), Some(member)) => vec![2, u8::from(map.contains_key(member))],
+            // Writing JSON into a Vec cannot fail. No JSON text starts with a byte below 3.
+            (Some(value), _) => serde_json::to_vec(value).unwrap_or_default(),
         };
         let value = memo.number(text);
         self.values.borrow_mut().insert(read.number, value);
