@@ -184,13 +184,29 @@ pub(crate) fn table(header: &[&str], width: u16) -> Table {
 
 /// Wraps `text` to the width, every line after the first indented by `indent`.
 fn wrap(out: &mut String, first: &str, text: &str, indent: usize, width: u16) {
+    let text = clean(text).replace('\n', " ");
+    if let Some(line) = one_line(first, &text, width) {
+        let _ = writeln!(out, "{first}{line}");
+        return;
+    }
     let indent = " ".repeat(indent);
     let options = textwrap::Options::new(usize::from(width))
         .initial_indent(first)
         .subsequent_indent(&indent);
-    for line in textwrap::wrap(&clean(text).replace('\n', " "), options) {
+    for line in textwrap::wrap(&text, options) {
         let _ = writeln!(out, "{line}");
     }
+}
+
+/// `text` without its trailing spaces when it fits on the first line after `first`, as
+/// `textwrap::wrap` would give it: most of what a report wraps is a line or less, and
+/// textwrap's optimal fit was a tenth of rendering the reference case. Printable ASCII only,
+/// whose width is its length.
+fn one_line<'t>(first: &str, text: &'t str, width: u16) -> Option<&'t str> {
+    let line = text.trim_end_matches(' ');
+    let printable = |s: &str| s.bytes().all(|b| (b' '..=b'~').contains(&b));
+    (!line.is_empty() && printable(line) && printable(first) && first.len() + line.len() <= usize::from(width))
+        .then_some(line)
 }
 
 fn one(out: &mut String, r: &Report, width: u16) {
@@ -643,5 +659,60 @@ fn caveated_areas(out: &mut String, r: &Report, width: u16) {
     }
     for flag in &r.flags {
         let _ = writeln!(out, "FLAG: {} (raised by {})", clean(&flag.flag), flag.rule);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    /// Whenever the short way answers, its line is the one textwrap gives.
+    fn same_as_textwrap(first: &str, text: &str, width: u16) {
+        if let Some(line) = super::one_line(first, text, width) {
+            let options = textwrap::Options::new(usize::from(width))
+                .initial_indent(first)
+                .subsequent_indent("   ");
+            assert_eq!(
+                textwrap::wrap(text, options),
+                [format!("{first}{line}")],
+                "{first:?} {text:?} {width}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_line_that_fits_is_the_line_textwrap_gives() {
+        for text in [
+            "a",
+            " a",
+            "a ",
+            "a  b",
+            "  ",
+            "",
+            "well-known",
+            "x-y z",
+            "a\tb",
+            "é b",
+            "http://x.y/z?a=b",
+        ] {
+            for first in ["", "from: ", "   what happened: "] {
+                for width in 1..30 {
+                    same_as_textwrap(first, text, width);
+                }
+            }
+        }
+        assert_eq!(super::one_line("to:   ", "a b  ", 9), Some("a b"));
+        assert_eq!(super::one_line("to:   ", "a b c", 9), None);
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_that_fits_is_the_line_textwrap_gives(
+            first in "[ a-z:]{0,8}",
+            text in "[ -~é\t]{0,60}",
+            width in 1u16..80,
+        ) {
+            same_as_textwrap(&first, &text, width);
+        }
     }
 }
