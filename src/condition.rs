@@ -51,6 +51,13 @@ impl<'a> Bound<'a> {
             // Selecting from a list or a scalar fails alike whatever it holds.
             other => Some(other),
         });
+        if let (Some(value), None) = (value, &read.member)
+            && let Some((before, number)) = memo.last.borrow().get(&read.number)
+            && same(before, value)
+        {
+            self.values.borrow_mut().insert(read.number, *number);
+            return *number;
+        }
         let text = match (value, &read.member) {
             (None, _) => ABSENT.to_vec(),
             // What `in` finds: an element equal to the string, or a key.
@@ -61,9 +68,36 @@ impl<'a> Bound<'a> {
             // Writing JSON into a Vec cannot fail. No JSON text starts with a byte below 3.
             (Some(value), _) => serde_json::to_vec(value).unwrap_or_default(),
         };
-        let value = memo.number(text);
-        self.values.borrow_mut().insert(read.number, value);
-        value
+        let number = memo.number(text);
+        if let (Some(value), None) = (value, &read.member) {
+            memo.last.borrow_mut().insert(read.number, (value.clone(), number));
+        }
+        self.values.borrow_mut().insert(read.number, number);
+        number
+    }
+}
+
+/// Whether `a` and `b` have the same JSON text, without writing it: what lets a read whose
+/// value did not change in a variant keep its number (writing every read value of every
+/// variant out as text was a third of building the memo's keys). Numbers compare by kind and
+/// bits, as their texts do (`0.0` and `-0.0` differ).
+fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value as Json;
+    match (a, b) {
+        (Json::Null, Json::Null) => true,
+        (Json::Bool(a), Json::Bool(b)) => a == b,
+        (Json::Number(a), Json::Number(b)) => {
+            a.as_u64() == b.as_u64()
+                && a.as_i64() == b.as_i64()
+                && a.is_f64() == b.is_f64()
+                && a.as_f64().map(f64::to_bits) == b.as_f64().map(f64::to_bits)
+        }
+        (Json::String(a), Json::String(b)) => a == b,
+        (Json::Array(a), Json::Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same(a, b)),
+        (Json::Object(a), Json::Object(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|((ka, va), (kb, vb))| ka == kb && same(va, vb))
+        }
+        _ => false,
     }
 }
 
@@ -88,6 +122,8 @@ pub struct Memo {
     /// read rather than the field's text: `deal.datasets` is kilobytes, read by dozens of
     /// expressions in every variant.
     texts: RefCell<HashMap<Vec<u8>, usize, foldhash::fast::RandomState>>,
+    /// The value each read (`Read::number`) last had, and its text's number.
+    last: RefCell<HashMap<u32, (serde_json::Value, usize), foldhash::fast::RandomState>>,
 }
 
 impl Default for Memo {
@@ -96,6 +132,7 @@ impl Default for Memo {
             enabled: true,
             results: RefCell::default(),
             texts: RefCell::default(),
+            last: RefCell::default(),
         }
     }
 }
@@ -354,6 +391,35 @@ mod tests {
     fn holds(scope: &Child, text: &str) -> bool {
         let expr = Expr::compile(toml::Spanned::new(0..text.len(), text.to_string())).expect("compiles");
         scope.condition(&expr, Owner::new("rule", "T")).expect("evaluates")
+    }
+
+    #[test]
+    fn values_are_the_same_when_their_texts_are() {
+        let values = [
+            json!(null),
+            json!(0),
+            json!(0.0),
+            json!(-0.0),
+            json!(1),
+            json!(-1),
+            json!(1.0),
+            json!(18446744073709551615u64),
+            json!("1"),
+            json!([1, 2]),
+            json!([2, 1]),
+            json!([1]),
+            json!({"a": 1}),
+            json!({"a": 1.0}),
+            json!({"b": 1}),
+            json!({"a": 1, "b": [true, null]}),
+            json!({"a": 1, "b": [true, false]}),
+        ];
+        for a in &values {
+            for b in &values {
+                let texts = (serde_json::to_vec(a).unwrap(), serde_json::to_vec(b).unwrap());
+                assert_eq!(super::same(a, b), texts.0 == texts.1, "{a} {b}");
+            }
+        }
     }
 
     #[test]
