@@ -96,6 +96,7 @@ fn answer_questions(
     let now = i64::from(report.residual.score);
     let risk_now = total_risk(report);
     let written = serde_json::to_value(written)?;
+    let as_assessed = serde_json::to_value(resolved)?;
     for q in &mut report.open_questions {
         for answer in candidates(&written, &q.path) {
             let set = [(q.path.clone(), answer.clone())];
@@ -103,12 +104,20 @@ fn answer_questions(
             let Ok(tried) = crate::overlay::variant(resolved, set.iter().map(|(k, v)| (k, v)), &[]) else {
                 continue;
             };
-            let after = assess_with(file, &tried, pack, Detail::Residual, memo)?;
+            // The answer the report's score already assumed changes nothing: the report is its
+            // assessment.
+            let (change, risk_change, residual) = if serde_json::to_value(&tried)? == as_assessed {
+                (0, 0, report.residual.clone())
+            } else {
+                let after = assess_with(file, &tried, pack, Detail::Residual, memo)?;
+                let risk_change = total_risk(&after) - risk_now;
+                (i64::from(after.residual.score) - now, risk_change, after.residual)
+            };
             q.answers.push(crate::report::AnswerImpact {
                 answer: answer.to_string(),
-                change: i64::from(after.residual.score) - now,
-                risk_change: total_risk(&after) - risk_now,
-                residual: after.residual,
+                change,
+                risk_change,
+                residual,
             });
         }
     }
