@@ -74,7 +74,7 @@ fn assess_unlocated(file: &str, deal: &Deal, pack: &RulePack, detail: Detail, me
     let root = Scope::of_deal(&deal_json, memo);
     let cites = match detail {
         Detail::Full => facts::Cites::Fields,
-        Detail::Scores | Detail::Residual => facts::Cites::None,
+        Detail::Scores | Detail::Residual => facts::Cites::Omitted,
     };
     let derived = facts::derive(deal, &deal_json, &root, pack, cites)?;
     let mut raw = category_findings(&derived, pack, detail);

@@ -81,7 +81,7 @@ impl<'a> Bound<'a> {
 /// value did not change in a variant keep its number (writing every read value of every
 /// variant out as text was a third of building the memo's keys). Numbers compare by kind and
 /// bits, as their texts do (`0.0` and `-0.0` differ).
-fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+pub fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     use serde_json::Value as Json;
     match (a, b) {
         (Json::Null, Json::Null) => true,

@@ -113,14 +113,14 @@ pub struct Derived {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cites {
     Fields,
-    None,
+    Omitted,
 }
 
 /// The facts of a deal; `root` is its scope with `deal` bound (`Scope::of_deal`).
 pub fn derive(deal: &Deal, deal_json: &Value, root: &Scope, pack: &RulePack, cites: Cites) -> Result<Derived> {
     let cite = |path: &str| match cites {
         Cites::Fields => cite(deal_json, path),
-        Cites::None => Vec::new(),
+        Cites::Omitted => Vec::new(),
     };
     let in_effect = mitigations_in_effect(deal, &cite, root, pack)?;
     let mitigations: Vec<String> = in_effect.iter().map(|m| m.id.clone()).collect();

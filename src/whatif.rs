@@ -106,13 +106,14 @@ fn answer_questions(
             };
             // The answer the report's score already assumed changes nothing: the report is its
             // assessment.
-            let (change, risk_change, residual) = if serde_json::to_value(&tried)? == as_assessed {
-                (0, 0, report.residual.clone())
-            } else {
-                let after = assess_with(file, &tried, pack, Detail::Residual, memo)?;
-                let risk_change = total_risk(&after) - risk_now;
-                (i64::from(after.residual.score) - now, risk_change, after.residual)
-            };
+            let (change, risk_change, residual) =
+                if crate::condition::same(&serde_json::to_value(&tried)?, &as_assessed) {
+                    (0, 0, report.residual.clone())
+                } else {
+                    let after = assess_with(file, &tried, pack, Detail::Residual, memo)?;
+                    let risk_change = total_risk(&after) - risk_now;
+                    (i64::from(after.residual.score) - now, risk_change, after.residual)
+                };
             q.answers.push(crate::report::AnswerImpact {
                 answer: answer.to_string(),
                 change,
