@@ -118,13 +118,13 @@ pub enum Cites {
 
 /// The facts of a deal; `root` is its scope with `deal` bound (`Scope::of_deal`).
 pub fn derive(deal: &Deal, deal_json: &Value, root: &Scope, pack: &RulePack, cites: Cites) -> Result<Derived> {
-    let cite = |path: &str| match cites {
+    let cite_field = |path: &str| match cites {
         Cites::Fields => cite(deal_json, path),
         Cites::Omitted => Vec::new(),
     };
-    let in_effect = mitigations_in_effect(deal, &cite, root, pack)?;
+    let in_effect = mitigations_in_effect(deal, &cite_field, root, pack)?;
     let mitigations: Vec<String> = in_effect.iter().map(|m| m.id.clone()).collect();
-    let presence = sensitive_presence(deal, &cite, root, pack)?;
+    let presence = sensitive_presence(deal, &cite_field, root, pack)?;
     let provider_sector = &pack.sectors[deal.provider.sector.get_ref()];
     let recipient_expected = provider_sector
         .expected_recipients
@@ -271,7 +271,7 @@ fn predicates(root: &Scope, facts: &Value, pack: &RulePack) -> Result<BTreeMap<S
 /// deal's facts imply, one entry per id in id order.
 fn mitigations_in_effect(
     deal: &Deal,
-    cite: &dyn Fn(&str) -> Vec<Cited>,
+    cite_field: &dyn Fn(&str) -> Vec<Cited>,
     root: &Scope,
     pack: &RulePack,
 ) -> Result<Vec<InEffect>> {
@@ -298,7 +298,7 @@ fn mitigations_in_effect(
         if !scope.condition(when, Owner::new("mitigation", &m.id))? {
             continue;
         }
-        let implied_by = m.because.iter().flat_map(|p| cite(p)).collect();
+        let implied_by = m.because.iter().flat_map(|p| cite_field(p)).collect();
         let entry = by_id.entry(m.id.clone()).or_insert_with(|| InEffect {
             id: m.id.clone(),
             title: m.title.clone(),
@@ -316,7 +316,7 @@ fn mitigations_in_effect(
 /// another), all after the dataset's exclusions.
 fn sensitive_presence(
     deal: &Deal,
-    cite: &dyn Fn(&str) -> Vec<Cited>,
+    cite_field: &dyn Fn(&str) -> Vec<Cited>,
     root: &Scope,
     pack: &RulePack,
 ) -> Result<Vec<Presence>> {
@@ -335,7 +335,7 @@ fn sensitive_presence(
                 dataset: dataset.id.clone(),
                 by: "declared".to_string(),
                 likelihood: pack.scoring.declared_likelihood,
-                because: cite(&format!("datasets[{index}].categories")),
+                because: cite_field(&format!("datasets[{index}].categories")),
             });
         }
         // What the data show counts whatever was declared or excluded.
@@ -390,7 +390,7 @@ fn sensitive_presence(
                     let because = inference
                         .because
                         .iter()
-                        .flat_map(|field| cite(&format!("datasets[{index}].{field}")))
+                        .flat_map(|field| cite_field(&format!("datasets[{index}].{field}")))
                         .collect();
                     found.insert(
                         reveals.clone(),
