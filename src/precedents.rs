@@ -8,12 +8,19 @@
 //! have over the weight of the facts either has. It reads the deals as written, never their
 //! outcomes or scores, and a precedent never changes the score. The weights are the pack's
 //! (`scoring.precedent_weights` in rules/scoring.toml); docs/cases.md explains them.
+//!
+//! The library's deals are compared by their facts as listed in `cases/precedents.json`, which
+//! `cargo test` checks against the deal files (and writes with `DEALRISK_WRITE_PRECEDENTS=1`):
+//! parsing the 80 deal files on every run was over a quarter of assessing a small deal.
 
 use crate::calibrate::library::{Label, OutcomeRecord, Supports};
 use crate::deal::{Deal, written};
 use crate::pack::PrecedentWeights;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+/// Where the library's facts are listed, under `cases/`.
+const INDEX: &str = "precedents.json";
 
 /// How many precedents a report shows.
 pub const SHOWN: usize = 3;
@@ -84,20 +91,22 @@ impl Library {
     /// pack may rename what the library's deals use, and precedents are a help, not a gate.
     /// Facts weigh as the pack's `scoring.precedent_weights` say.
     pub fn embedded(weights: PrecedentWeights) -> Library {
-        let deals = crate::calibrate::library::embedded_files("deals");
+        let index: Vec<Indexed> = crate::calibrate::library::embedded_file(INDEX)
+            .and_then(|text| serde_json::from_str(text).ok())
+            .unwrap_or_default();
         let outcomes = crate::calibrate::library::embedded_files("outcomes");
-        let cases = deals
-            .iter()
-            .filter_map(|(id, _, text)| {
-                let deal: Deal = toml::from_str(text).ok()?;
-                let (_, _, outcome) = outcomes.iter().find(|(o, _, _)| o == id)?;
+        let cases = index
+            .into_iter()
+            .filter_map(|case| {
+                let (_, _, outcome) = outcomes.iter().find(|(o, _, _)| *o == case.case)?;
+                let facts = weighed(case.facts, &weights);
                 let case = Case {
-                    id: id.clone(),
-                    title: deal.deal.title.clone(),
+                    id: case.case,
+                    title: case.title,
                     outcome: outcome.clone(),
                     shown: std::sync::OnceLock::new(),
                 };
-                Some((facts(&deal, &weights), case))
+                Some((facts, case))
             })
             .collect();
         Library { cases, weights }
@@ -106,7 +115,7 @@ impl Library {
     /// The `SHOWN` cases most similar to `deal`, most similar first (ties by case id), leaving
     /// out the deal itself when it is one of the library's and any whose outcome does not read.
     pub fn like(&self, deal: &Deal) -> Vec<Precedent> {
-        let mine = facts(deal, &self.weights);
+        let mine = weighed(facts(deal), &self.weights);
         let mut found: Vec<(f64, Vec<String>, &Case)> = self
             .cases
             .iter()
@@ -145,40 +154,89 @@ impl Library {
     }
 }
 
-/// A deal's facts as compared, each with the weight of its kind.
-fn facts(deal: &Deal, w: &PrecedentWeights) -> BTreeMap<String, u32> {
-    let mut out = BTreeMap::new();
-    let mut add = |fact: String, weight: u32| {
-        out.insert(fact, weight);
-    };
-    add(
-        format!("recipient sector {}", deal.recipient.sector.get_ref()),
-        w.recipient_sector,
-    );
-    add(
-        format!("provider sector {}", deal.provider.sector.get_ref()),
-        w.provider_sector,
-    );
+/// A case of the library as `cases/precedents.json` lists it.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct Indexed {
+    case: String,
+    title: String,
+    facts: Vec<(String, Kind)>,
+}
+
+/// What a fact is about: which of the pack's `precedent_weights` it weighs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Kind {
+    RecipientSector,
+    ProviderSector,
+    Purpose,
+    Decision,
+    Category,
+    Form,
+    Granularity,
+    TransferMode,
+    Consent,
+    InitiatedBy,
+    Scope,
+}
+
+impl Kind {
+    fn weight(self, w: &PrecedentWeights) -> u32 {
+        match self {
+            Kind::RecipientSector => w.recipient_sector,
+            Kind::ProviderSector => w.provider_sector,
+            Kind::Purpose => w.purpose,
+            Kind::Decision => w.decision,
+            Kind::Category => w.category,
+            Kind::Form => w.form,
+            Kind::Granularity => w.granularity,
+            Kind::TransferMode => w.transfer_mode,
+            Kind::Consent => w.consent,
+            Kind::InitiatedBy => w.initiated_by,
+            Kind::Scope => w.scope,
+        }
+    }
+}
+
+/// Each fact with the weight of its kind.
+fn weighed(facts: Vec<(String, Kind)>, w: &PrecedentWeights) -> BTreeMap<String, u32> {
+    facts.into_iter().map(|(fact, kind)| (fact, kind.weight(w))).collect()
+}
+
+/// A deal's facts as compared, each with its kind.
+fn facts(deal: &Deal) -> Vec<(String, Kind)> {
+    let mut out = vec![
+        (
+            format!("recipient sector {}", deal.recipient.sector.get_ref()),
+            Kind::RecipientSector,
+        ),
+        (
+            format!("provider sector {}", deal.provider.sector.get_ref()),
+            Kind::ProviderSector,
+        ),
+    ];
     for purpose in &deal.proposed_use.purposes {
-        add(format!("used for {}", purpose.get_ref()), w.purpose);
+        out.push((format!("used for {}", purpose.get_ref()), Kind::Purpose));
     }
     for decision in deal.proposed_use.decisions.iter().map(written).filter(|d| d != "none") {
-        add(format!("decides {decision}"), w.decision);
+        out.push((format!("decides {decision}"), Kind::Decision));
     }
     for dataset in &deal.datasets {
         for category in &dataset.categories {
-            add(format!("data: {}", category.get_ref()), w.category);
+            out.push((format!("data: {}", category.get_ref()), Kind::Category));
         }
-        add(format!("form {}", written(&dataset.form)), w.form);
-        add(format!("granularity {}", written(&dataset.granularity)), w.granularity);
+        out.push((format!("form {}", written(&dataset.form)), Kind::Form));
+        out.push((
+            format!("granularity {}", written(&dataset.granularity)),
+            Kind::Granularity,
+        ));
     }
-    add(format!("transfer {}", written(&deal.transfer.mode)), w.transfer_mode);
-    add(format!("consent {}", written(&deal.collection.consent)), w.consent);
-    add(
+    out.push((format!("transfer {}", written(&deal.transfer.mode)), Kind::TransferMode));
+    out.push((format!("consent {}", written(&deal.collection.consent)), Kind::Consent));
+    out.push((
         format!("initiated by the {}", written(&deal.transfer.initiated_by)),
-        w.initiated_by,
-    );
-    add(format!("recipients: {}", written(&deal.recipient.scope)), w.scope);
+        Kind::InitiatedBy,
+    ));
+    out.push((format!("recipients: {}", written(&deal.recipient.scope)), Kind::Scope));
     out
 }
 
@@ -202,6 +260,53 @@ fn first_sentence(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What `cases/precedents.json` holds: every case whose deal file reads and whose outcome is
+    /// in the library, in case order, with its facts as `facts` lists them.
+    fn index() -> Vec<Indexed> {
+        let outcomes = crate::calibrate::library::embedded_files("outcomes");
+        crate::calibrate::library::embedded_files("deals")
+            .into_iter()
+            .filter(|(id, _, _)| outcomes.iter().any(|(o, _, _)| o == id))
+            .filter_map(|(id, _, text)| {
+                let deal: Deal = toml::from_str(&text).ok()?;
+                Some(Indexed {
+                    case: id,
+                    title: deal.deal.title.clone(),
+                    facts: facts(&deal),
+                })
+            })
+            .collect()
+    }
+
+    /// The list the binary compares deals with is the one the deal files give. When a case is
+    /// added or edited, `DEALRISK_WRITE_PRECEDENTS=1 cargo test --lib precedents` writes it.
+    #[test]
+    fn the_library_index_lists_the_facts_of_the_library_deals() {
+        let index = index();
+        let deals = crate::calibrate::library::embedded_files("deals").len();
+        assert_eq!(index.len(), deals, "every case of the library is listed");
+        // A case a line: a change to one deal is a change to one line.
+        let lines: Vec<String> = index.iter().map(|c| serde_json::to_string(c).unwrap()).collect();
+        let text = format!("[\n{}\n]\n", lines.join(",\n"));
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("cases")
+            .join(INDEX);
+        if std::env::var_os("DEALRISK_WRITE_PRECEDENTS").is_some() {
+            // Checked on the next run, whose binary embeds what is written here.
+            std::fs::write(&path, &text).unwrap();
+            return;
+        }
+        let written = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            written == text,
+            "cases/{INDEX} is not what cases/deals gives: run `DEALRISK_WRITE_PRECEDENTS=1 cargo test --lib precedents` and commit it"
+        );
+        // And the binary reads what is written (the embedded copy is the file at build time).
+        let embedded: Vec<Indexed> =
+            serde_json::from_str(crate::calibrate::library::embedded_file(INDEX).unwrap()).unwrap();
+        assert_eq!(embedded, index);
+    }
 
     #[test]
     fn the_first_sentence_is_kept_whole() {

@@ -198,6 +198,11 @@ fn read_folder(dir: &Path) -> Result<Vec<(String, PathBuf, String)>> {
         .collect()
 }
 
+/// The text of a file of the embedded library, by its path under `cases/`.
+pub fn embedded_file(path: &str) -> Option<&'static str> {
+    LIBRARY.get_file(path)?.contents_utf8()
+}
+
 /// The `*.toml` files of a folder of the embedded library, sorted: (file stem, path, text).
 pub fn embedded_files(folder: &str) -> Vec<(String, PathBuf, String)> {
     let mut files: Vec<(String, PathBuf, String)> = LIBRARY
