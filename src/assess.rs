@@ -272,17 +272,17 @@ fn category_findings(derived: &Derived, pack: &RulePack, detail: Detail) -> Vec<
             };
             Raw {
                 rule: category.rule.clone(),
-                title: category.title.clone(),
+                title: words(detail, &category.title),
                 area: pack.scoring.category_area.clone(),
                 problem: category.problem.clone(),
-                harms: pack.problems[&category.problem].harms.clone(),
+                harms: words(detail, &pack.problems[&category.problem].harms),
                 flag: None,
                 blocking: false,
                 severity: pack.weight_severity(category.weight),
                 likelihood,
                 message,
                 why,
-                recommendation: category.recommendation.clone(),
+                recommendation: words(detail, &category.recommendation),
             }
         })
         .collect()
@@ -354,16 +354,17 @@ fn rule_findings(
             Some(expr) => scope.text(expr, owner)?,
             None => rule.title.clone(),
         };
+        let harms = if rule.harms.is_empty() {
+            &pack.problems[&rule.problem].harms
+        } else {
+            &rule.harms
+        };
         out.push(Raw {
             rule: rule.id.clone(),
-            title: rule.title.clone(),
+            title: words(detail, &rule.title),
             area: rule.area.clone(),
             problem: rule.problem.clone(),
-            harms: if rule.harms.is_empty() {
-                pack.problems[&rule.problem].harms.clone()
-            } else {
-                rule.harms.clone()
-            },
+            harms: words(detail, harms),
             flag: rule.flag.clone(),
             blocking: rule.blocking,
             severity: level(&rule.severity)?,
@@ -373,10 +374,19 @@ fn rule_findings(
                 Detail::Full => rule.because.iter().flat_map(|p| paths::cite(deal_json, p)).collect(),
                 Detail::Scores | Detail::Residual => Vec::new(),
             },
-            recommendation: rule.recommendation.clone(),
+            recommendation: words(detail, &rule.recommendation),
         });
     }
     Ok(out)
+}
+
+/// A finding's words (its title, harms, recommendation), which only a full report shows: the
+/// searches' variants leave them empty rather than copy them from the pack.
+fn words<T: Clone + Default>(detail: Detail, words: &T) -> T {
+    match detail {
+        Detail::Full => words.clone(),
+        Detail::Scores | Detail::Residual => T::default(),
+    }
 }
 
 /// Residual levels: each declared mitigation lowers a dimension once (its strongest matching
