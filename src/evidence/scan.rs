@@ -280,7 +280,13 @@ impl Acc {
         id
     }
 
-    fn row(&mut self, lexicon: &Lexicon, cols: &Columns, record: &dyn Fields, key: &mut Vec<u8>) -> Result<(), String> {
+    fn row(
+        &mut self,
+        lexicon: &Lexicon,
+        cols: &Columns,
+        record: &impl Fields,
+        key: &mut Vec<u8>,
+    ) -> Result<(), String> {
         let mut mask = 0;
         for &c in &cols.text {
             mask |= self
@@ -331,7 +337,7 @@ impl Acc {
         Ok(())
     }
 
-    fn shapes(&mut self, lexicon: &Lexicon, record: &dyn Fields) {
+    fn shapes(&mut self, lexicon: &Lexicon, record: &impl Fields) {
         for c in 0..record.len() {
             let cell = record.field(c);
             let Ok(text) = std::str::from_utf8(&cell) else { continue };
@@ -549,47 +555,75 @@ fn scan_range(
     shape_rows: u64,
     progress: Option<&indicatif::ProgressBar>,
 ) -> Result<Acc> {
-    let mut acc = Acc::new(lexicon.categories.len(), cols.width, lexicon.shapes.len());
-    let mut key = Vec::new();
-    let mut reported = 0;
-    let read = records::each(path, (start, end), |offset, record| {
-        let record = match record {
-            Ok(record) => record,
-            Err(problem) => return acc.malformed(offset, problem),
-        };
-        if record.len() == 1 && record.field(0).is_empty() {
-            return; // a blank line
-        }
-        if record.len() != cols.width {
-            return acc.malformed(
-                offset,
-                format!("{} fields, the header has {}", record.len(), cols.width),
-            );
-        }
-        // Shapes are checked on the first rows of the sample only: the first range's.
-        if first && acc.rows < shape_rows {
-            acc.shapes(lexicon, record);
-        }
-        if let Err(problem) = acc.row(lexicon, cols, record, &mut key) {
-            acc.malformed(offset, problem);
-        }
-        if let Some(bar) = progress
-            && offset - start - reported >= 1 << 22
-        {
-            bar.inc(offset - start - reported);
-            reported = offset - start;
-        }
-    });
-    if let Err(failed) = read {
+    let mut range = Range {
+        acc: Acc::new(lexicon.categories.len(), cols.width, lexicon.shapes.len()),
+        key: Vec::new(),
+        start,
+        reported: 0,
+        first,
+        cols,
+        lexicon,
+        shape_rows,
+        progress,
+    };
+    if let Err(failed) = records::each(path, (start, end), &mut range) {
         let line = lines_of(path, &[(failed.offset, String::new())])?
             .first()
             .map_or(0, |(line, _)| *line);
         bail!("{}:{line}: {}", path.display(), failed.message);
     }
     if let Some(bar) = progress {
-        bar.inc(end - start - reported);
+        bar.inc(end - start - range.reported);
     }
-    Ok(acc)
+    Ok(range.acc)
+}
+
+/// The scan of one byte range as its records are read.
+struct Range<'a> {
+    acc: Acc,
+    /// A buffer for each row's class key.
+    key: Vec<u8>,
+    start: u64,
+    /// Bytes already counted on the progress bar.
+    reported: u64,
+    /// Whether this is the sample's first range, the one whose first rows are matched against
+    /// the value shapes.
+    first: bool,
+    cols: &'a Columns,
+    lexicon: &'a Lexicon,
+    shape_rows: u64,
+    progress: Option<&'a indicatif::ProgressBar>,
+}
+
+impl records::OnRecord for Range<'_> {
+    fn record(&mut self, offset: u64, record: &impl Fields) {
+        let acc = &mut self.acc;
+        if record.len() == 1 && record.field(0).is_empty() {
+            return; // a blank line
+        }
+        if record.len() != self.cols.width {
+            return acc.malformed(
+                offset,
+                format!("{} fields, the header has {}", record.len(), self.cols.width),
+            );
+        }
+        if self.first && acc.rows < self.shape_rows {
+            acc.shapes(self.lexicon, record);
+        }
+        if let Err(problem) = acc.row(self.lexicon, self.cols, record, &mut self.key) {
+            acc.malformed(offset, problem);
+        }
+        if let Some(bar) = self.progress
+            && offset - self.start - self.reported >= 1 << 22
+        {
+            bar.inc(offset - self.start - self.reported);
+            self.reported = offset - self.start;
+        }
+    }
+
+    fn malformed(&mut self, offset: u64, problem: String) {
+        self.acc.malformed(offset, problem);
+    }
 }
 
 /// Scans a CSV sample in one pass.
