@@ -259,8 +259,8 @@ mod tests {
                 assert!(each(&path, (0, text.len() as u64), &mut records).is_ok());
                 records.0
             };
-            let ours = read(|p, r, on| each(p, r, on));
-            let theirs = read(|p, r, on| each_in_csv(p, r, on));
+            let ours = read(each);
+            let theirs = read(each_in_csv);
             assert_eq!(ours, theirs, "{}", String::from_utf8_lossy(text));
         }
     }
