@@ -120,12 +120,10 @@ pub fn band_of(scoring: &Scoring, score: u32) -> usize {
 fn apportion(shares: &[f64], total: u32) -> Vec<u32> {
     let mut whole: Vec<u32> = shares.iter().map(|s| s.max(0.0).floor() as u32).collect();
     let mut left = total.saturating_sub(whole.iter().sum());
+    let remainders: Vec<f64> = shares.iter().map(|s| s - s.floor()).collect();
     let mut order: Vec<usize> = (0..shares.len()).collect();
-    order.sort_by(|&a, &b| {
-        (shares[b] - shares[b].floor())
-            .total_cmp(&(shares[a] - shares[a].floor()))
-            .then(a.cmp(&b))
-    });
+    // No two compare equal (the index breaks ties), so the unstable sort orders as a stable one.
+    order.sort_unstable_by(|&a, &b| remainders[b].total_cmp(&remainders[a]).then(a.cmp(&b)));
     for i in order {
         if left == 0 {
             break;

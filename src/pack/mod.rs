@@ -225,6 +225,24 @@ impl RulePack {
     }
 }
 
+/// Numbers every finding id, rules' and categories', in the order of the ids
+/// (`Rule::rank`, `Category::rank`).
+fn rank_findings(categories: &mut BTreeMap<String, Category>, rules: &mut BTreeMap<String, Rule>) {
+    let mut ids: Vec<&str> = rules
+        .keys()
+        .map(String::as_str)
+        .chain(categories.values().map(|c| c.rule.as_str()))
+        .collect();
+    ids.sort_unstable();
+    let ranks: BTreeMap<String, u32> = ids.iter().zip(0..).map(|(id, n)| (id.to_string(), n)).collect();
+    for c in categories.values_mut() {
+        c.rank = ranks[&c.rule];
+    }
+    for r in rules.values_mut() {
+        r.rank = ranks[&r.id];
+    }
+}
+
 /// Writes the default pack's test folder (`rules/tests/`, embedded: cases, base deals and the
 /// samples they scan) into `into`, so that it runs like a client pack's.
 pub fn extract_default_tests(into: &Path) -> Result<()> {
@@ -390,6 +408,9 @@ impl Builder {
         let Some(scoring) = self.scoring else {
             bail!("the rule pack has no [scoring] table (read: {})", self.files.join(", "));
         };
+        let mut categories = self.categories;
+        let mut rules = self.rules;
+        rank_findings(&mut categories, &mut rules);
         let mut areas: Vec<Area> = self.areas.into_values().collect();
         areas.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.id.cmp(&b.id)));
         let pack = RulePack {
@@ -398,7 +419,7 @@ impl Builder {
             harms: self.harms,
             fideslang: self.fideslang,
             problems: self.problems,
-            categories: self.categories,
+            categories,
             inferences: self.inferences,
             families: self.families,
             purposes: self.purposes,
@@ -407,7 +428,7 @@ impl Builder {
             sectors: self.sectors,
             jurisdictions: self.jurisdictions,
             mitigations: self.mitigations,
-            rules: self.rules,
+            rules,
             value_shapes: self.value_shapes,
             files: self.files,
             not_run: Default::default(),

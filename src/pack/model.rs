@@ -273,6 +273,10 @@ pub struct Category {
     pub id: String,
     /// Id of the finding filed when this category is present.
     pub rule: String,
+    /// The rank of `rule` among every finding id of the pack (`RulePack::finding_ids`), in
+    /// their order: what findings of equal risk are sorted by, without comparing their ids.
+    #[serde(skip)]
+    pub rank: u32,
     pub name: String,
     pub title: String,
     pub weight: u8,
@@ -442,6 +446,9 @@ pub struct Effect {
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     pub id: String,
+    /// The rank of `id` among every finding id of the pack (`Category::rank`).
+    #[serde(skip)]
+    pub rank: u32,
     /// Kebab-case name of the risky pattern.
     pub name: String,
     pub title: String,
