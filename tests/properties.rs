@@ -431,3 +431,92 @@ fn generated_deals_spread_over_the_bands() {
         .collect();
     assert_eq!(bands.len(), PACK.scoring.bands.len(), "only {bands:?}");
 }
+
+/// The case the property above once found: customers who opted in, on a consent basis, to the
+/// purpose of collection, for a use an opt-out suffices for, scored 68 against 65 for customers
+/// never asked (PD-CONSENT-BASIS at likelihood 4, CE-CONSENT-GAP at 3).
+#[test]
+fn opted_in_customers_of_a_use_an_opt_out_suffices_for_score_no_worse_than_customers_never_asked() {
+    let opted_in: Deal = toml::from_str(OPTED_IN_ON_A_CONSENT_BASIS).expect("the deal parses");
+    let mut never_asked = opted_in.clone();
+    never_asked.collection.consent = Consent::None;
+    never_asked.collection.legal_basis = LegalBasis::Contract;
+    let (a, b) = (assess(&opted_in), assess(&never_asked));
+    assert!(
+        b.residual.score >= a.residual.score,
+        "{} -> {}",
+        a.residual.score,
+        b.residual.score
+    );
+}
+
+const OPTED_IN_ON_A_CONSENT_BASIS: &str = r#"
+[deal]
+id = "generated"
+title = "Generated"
+
+[provider]
+name = "P"
+sector = "grocery-retail"
+jurisdictions = []
+
+[recipient]
+name = "R"
+sector = "analytics-services"
+jurisdictions = []
+role = "processor"
+scope = "one"
+
+[[datasets]]
+id = "generated"
+subjects = "customers"
+minors = "no"
+categories = []
+people = "unknown"
+form = "anonymised"
+granularity = "record"
+linkable = "yes"
+history_months = "unknown"
+provenance = ["bought"]
+
+[[datasets]]
+id = "generated"
+subjects = "customers"
+minors = "no"
+categories = ["device-identifiers"]
+people = "unknown"
+form = "aggregated"
+granularity = "aggregate"
+linkable = "yes"
+history_months = "unknown"
+provenance = ["inferred"]
+
+[collection]
+purposes = ["partner-product-design"]
+notice_purposes = []
+notice_mentions_sharing = "yes"
+notice_prominence = "clear"
+consent = "opt-in"
+legal_basis = "consent"
+
+[use]
+purposes = ["fraud-prevention"]
+legal_basis = "contract"
+decisions = ["none"]
+automated = "none"
+onward_transfer = "none"
+retention_months = "unknown"
+
+[transfer]
+mode = "sample"
+frequency = "continuous"
+initiated_by = "provider"
+
+[customers]
+told = "yes"
+can_opt_out = "yes"
+value = "service"
+retroactive = "no"
+would_expect = "yes"
+promise_broken = "no"
+"#;
