@@ -124,7 +124,7 @@ pub fn derive(deal: &Deal, deal_json: &Value, root: &Scope, pack: &RulePack, cit
     };
     let in_effect = mitigations_in_effect(deal, &cite_field, root, pack)?;
     let mitigations: Vec<String> = in_effect.iter().map(|m| m.id.clone()).collect();
-    let presence = sensitive_presence(deal, &cite_field, root, pack)?;
+    let presence = sensitive_presence(deal, deal_json, &cite_field, root, pack)?;
     let provider_sector = &pack.sectors[deal.provider.sector.get_ref()];
     let recipient_expected = provider_sector
         .expected_recipients
@@ -316,6 +316,7 @@ fn mitigations_in_effect(
 /// another), all after the dataset's exclusions.
 fn sensitive_presence(
     deal: &Deal,
+    deal_json: &Value,
     cite_field: &dyn Fn(&str) -> Vec<Cited>,
     root: &Scope,
     pack: &RulePack,
@@ -363,8 +364,10 @@ fn sensitive_presence(
             );
         }
         loop {
-            let mut view = serde_json::to_value(dataset)?;
-            view["categories"] = serde_json::to_value(found.keys().collect::<Vec<_>>())?;
+            // The dataset as the deal's JSON has it (written once per assessment), its
+            // categories those found so far.
+            let mut view = deal_json["datasets"][index].clone();
+            view["categories"] = Value::Array(found.keys().map(|c| Value::String(c.clone())).collect());
             let scope = root.child().with("dataset", &view, Ints::Unsigned);
             let mut added = false;
             for inference in pack.inferences.values() {
