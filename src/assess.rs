@@ -101,7 +101,8 @@ fn assess_unlocated(file: &str, deal: &Deal, pack: &RulePack, detail: Detail, me
         findings.push(finding);
     }
     // Sorted as numbers, then moved once: comparing ids and moving whole findings was a
-    // twentieth of each of what-if's variants. The ranks are distinct, so no two keys tie.
+    // twentieth of each of what-if's variants. No two (key, index) pairs are equal, so the
+    // unstable sort orders as a stable one would.
     order.sort_unstable();
     let mut slots: Vec<Option<Finding>> = findings.into_iter().map(Some).collect();
     let mut findings: Vec<Finding> = order.iter().filter_map(|&(_, i)| slots[i].take()).collect();
