@@ -432,25 +432,33 @@ fn generated_deals_spread_over_the_bands() {
     assert_eq!(bands.len(), PACK.scoring.bands.len(), "only {bands:?}");
 }
 
-/// The case the property above once found: customers who opted in, on a consent basis, to the
-/// purpose of collection, for a use an opt-out suffices for, scored 68 against 65 for customers
-/// never asked (PD-CONSENT-BASIS at likelihood 4, CE-CONSENT-GAP at 3).
+/// Cases the property above once found, each a deal whose customers opted in on a consent basis:
+/// they scored above the same deal with customers never asked, on a contract.
 #[test]
-fn opted_in_customers_of_a_use_an_opt_out_suffices_for_score_no_worse_than_customers_never_asked() {
-    let opted_in: Deal = toml::from_str(OPTED_IN_ON_A_CONSENT_BASIS).expect("the deal parses");
-    let mut never_asked = opted_in.clone();
-    never_asked.collection.consent = Consent::None;
-    never_asked.collection.legal_basis = LegalBasis::Contract;
-    let (a, b) = (assess(&opted_in), assess(&never_asked));
-    assert!(
-        b.residual.score >= a.residual.score,
-        "{} -> {}",
-        a.residual.score,
-        b.residual.score
-    );
+fn opted_in_customers_score_no_worse_than_customers_never_asked_in_the_cases_once_found() {
+    for (case, text) in [
+        // A use an opt-out suffices for: 68 against 65 (PD-CONSENT-BASIS at likelihood 4,
+        // CE-CONSENT-GAP at 3).
+        ("a use an opt-out suffices for", USE_AN_OPT_OUT_SUFFICES_FOR),
+        // A use resting on a legal obligation: 18 against 17 (PD-CONSENT-BASIS fired where
+        // CE-CONSENT-GAP lets the law stand in for consent).
+        ("a use resting on law", USE_RESTING_ON_LAW),
+    ] {
+        let opted_in: Deal = toml::from_str(text).expect("the deal parses");
+        let mut never_asked = opted_in.clone();
+        never_asked.collection.consent = Consent::None;
+        never_asked.collection.legal_basis = LegalBasis::Contract;
+        let (a, b) = (assess(&opted_in), assess(&never_asked));
+        assert!(
+            b.residual.score >= a.residual.score,
+            "{case}: {} -> {}",
+            a.residual.score,
+            b.residual.score
+        );
+    }
 }
 
-const OPTED_IN_ON_A_CONSENT_BASIS: &str = r#"
+const USE_AN_OPT_OUT_SUFFICES_FOR: &str = r#"
 [deal]
 id = "generated"
 title = "Generated"
@@ -517,6 +525,65 @@ told = "yes"
 can_opt_out = "yes"
 value = "service"
 retroactive = "no"
+would_expect = "yes"
+promise_broken = "no"
+"#;
+
+const USE_RESTING_ON_LAW: &str = r#"
+[deal]
+id = "generated"
+title = "Generated"
+
+[provider]
+name = "P"
+sector = "grocery-retail"
+jurisdictions = []
+
+[recipient]
+name = "R"
+sector = "analytics-services"
+jurisdictions = []
+role = "processor"
+scope = "one"
+
+[[datasets]]
+id = "generated"
+subjects = "customers"
+minors = "yes"
+categories = []
+people = 100000
+form = "identified"
+granularity = "line-item"
+linkable = "yes"
+history_months = "unknown"
+provenance = ["inferred"]
+
+[collection]
+purposes = ["official-statistics"]
+notice_purposes = []
+notice_mentions_sharing = "yes"
+notice_prominence = "clear"
+consent = "opt-in"
+legal_basis = "consent"
+
+[use]
+purposes = ["insurance-pricing"]
+legal_basis = "legal-obligation"
+decisions = ["none"]
+automated = "none"
+onward_transfer = "none"
+retention_months = "unknown"
+
+[transfer]
+mode = "clean-room"
+frequency = "one-off"
+initiated_by = "provider"
+
+[customers]
+told = "yes"
+can_opt_out = "yes"
+value = "service"
+retroactive = "yes"
 would_expect = "yes"
 promise_broken = "no"
 "#;
