@@ -24,6 +24,16 @@ fn texts(v: &[String]) -> Vec<Spanned<String>> {
     v.iter().map(|s| text(s)).collect()
 }
 
+/// Failing cases are saved beside this file (`tests/properties.proptest-regressions`) and
+/// tried first on every run. proptest's default saves them in a `proptest-regressions/` folder
+/// at the top of the repository, and reads them only from there: since the tests became one
+/// binary (tests/main.rs) the seeds saved beside this file had not been tried.
+fn saved_failures() -> Option<Box<dyn proptest::test_runner::FailurePersistence>> {
+    Some(Box::new(proptest::test_runner::FileFailurePersistence::WithSource(
+        "proptest-regressions",
+    )))
+}
+
 fn assess(deal: &Deal) -> Report {
     dealrisk::assess::assess("generated.toml", deal, &PACK).expect("a generated deal assesses")
 }
@@ -204,7 +214,7 @@ fn ordered_pair(len: usize) -> impl Strategy<Value = (usize, usize)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 40, failure_persistence: saved_failures(), ..ProptestConfig::default() })]
 
     #[test]
     fn more_sensitive_data_never_lowers_the_score(base in deal(), category in select(ids(&PACK.categories))) {
@@ -384,7 +394,7 @@ const UNKNOWABLE: [&str; 12] = [
 ];
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 24, failure_persistence: saved_failures(), ..ProptestConfig::default() })]
 
     /// Deals built to trip the health-data gate: it keeps the deal critical while it stands at
     /// a high risk, and only then (a gate lowered by safeguards counts as its points).
