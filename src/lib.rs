@@ -34,3 +34,15 @@ pub mod score;
 pub mod unknowns;
 pub mod waiver;
 pub mod whatif;
+
+/// The unit tests' proptest settings: a failing case is saved beside the test's source file
+/// (proptest's default folder would sit at the top of the repository).
+#[cfg(test)]
+pub(crate) fn proptest_config() -> proptest::test_runner::Config {
+    proptest::test_runner::Config {
+        failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::WithSource(
+            "proptest-regressions",
+        ))),
+        ..Default::default()
+    }
+}

@@ -297,12 +297,7 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
-        // A failing case is saved beside this file (proptest's default folder would sit at
-        // the top of the repository).
-        #![proptest_config(ProptestConfig {
-            failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::WithSource("proptest-regressions"))),
-            ..ProptestConfig::default()
-        })]
+        #![proptest_config(crate::proptest_config())]
         /// The walk of two sorted lists sums what looking each fact up in the other list sums.
         #[test]
         fn overlap_sums_the_weights_of_the_shared_facts_and_of_all_facts(

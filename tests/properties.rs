@@ -449,10 +449,16 @@ fn opted_in_customers_score_no_worse_than_customers_never_asked_in_the_cases_onc
     for (case, text) in [
         // A use an opt-out suffices for: 68 against 65 (PD-CONSENT-BASIS at likelihood 4,
         // CE-CONSENT-GAP at 3).
-        ("a use an opt-out suffices for", USE_AN_OPT_OUT_SUFFICES_FOR),
+        (
+            "a use an opt-out suffices for",
+            include_str!("fixtures/opted-in-use-an-opt-out-suffices-for.toml"),
+        ),
         // A use resting on a legal obligation: 18 against 17 (PD-CONSENT-BASIS fired where
         // CE-CONSENT-GAP lets the law stand in for consent).
-        ("a use resting on law", USE_RESTING_ON_LAW),
+        (
+            "a use resting on law",
+            include_str!("fixtures/opted-in-use-resting-on-law.toml"),
+        ),
     ] {
         let opted_in: Deal = toml::from_str(text).expect("the deal parses");
         let mut never_asked = opted_in.clone();
@@ -467,133 +473,3 @@ fn opted_in_customers_score_no_worse_than_customers_never_asked_in_the_cases_onc
         );
     }
 }
-
-const USE_AN_OPT_OUT_SUFFICES_FOR: &str = r#"
-[deal]
-id = "generated"
-title = "Generated"
-
-[provider]
-name = "P"
-sector = "grocery-retail"
-jurisdictions = []
-
-[recipient]
-name = "R"
-sector = "analytics-services"
-jurisdictions = []
-role = "processor"
-scope = "one"
-
-[[datasets]]
-id = "generated"
-subjects = "customers"
-minors = "no"
-categories = []
-people = "unknown"
-form = "anonymised"
-granularity = "record"
-linkable = "yes"
-history_months = "unknown"
-provenance = ["bought"]
-
-[[datasets]]
-id = "generated"
-subjects = "customers"
-minors = "no"
-categories = ["device-identifiers"]
-people = "unknown"
-form = "aggregated"
-granularity = "aggregate"
-linkable = "yes"
-history_months = "unknown"
-provenance = ["inferred"]
-
-[collection]
-purposes = ["partner-product-design"]
-notice_purposes = []
-notice_mentions_sharing = "yes"
-notice_prominence = "clear"
-consent = "opt-in"
-legal_basis = "consent"
-
-[use]
-purposes = ["fraud-prevention"]
-legal_basis = "contract"
-decisions = ["none"]
-automated = "none"
-onward_transfer = "none"
-retention_months = "unknown"
-
-[transfer]
-mode = "sample"
-frequency = "continuous"
-initiated_by = "provider"
-
-[customers]
-told = "yes"
-can_opt_out = "yes"
-value = "service"
-retroactive = "no"
-would_expect = "yes"
-promise_broken = "no"
-"#;
-
-const USE_RESTING_ON_LAW: &str = r#"
-[deal]
-id = "generated"
-title = "Generated"
-
-[provider]
-name = "P"
-sector = "grocery-retail"
-jurisdictions = []
-
-[recipient]
-name = "R"
-sector = "analytics-services"
-jurisdictions = []
-role = "processor"
-scope = "one"
-
-[[datasets]]
-id = "generated"
-subjects = "customers"
-minors = "yes"
-categories = []
-people = 100000
-form = "identified"
-granularity = "line-item"
-linkable = "yes"
-history_months = "unknown"
-provenance = ["inferred"]
-
-[collection]
-purposes = ["official-statistics"]
-notice_purposes = []
-notice_mentions_sharing = "yes"
-notice_prominence = "clear"
-consent = "opt-in"
-legal_basis = "consent"
-
-[use]
-purposes = ["insurance-pricing"]
-legal_basis = "legal-obligation"
-decisions = ["none"]
-automated = "none"
-onward_transfer = "none"
-retention_months = "unknown"
-
-[transfer]
-mode = "clean-room"
-frequency = "one-off"
-initiated_by = "provider"
-
-[customers]
-told = "yes"
-can_opt_out = "yes"
-value = "service"
-retroactive = "yes"
-would_expect = "yes"
-promise_broken = "no"
-"#;

@@ -706,12 +706,7 @@ mod tests {
     }
 
     proptest! {
-        // A failing case is saved beside this file (proptest's default folder would sit at
-        // the top of the repository).
-        #![proptest_config(ProptestConfig {
-            failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::WithSource("proptest-regressions"))),
-            ..ProptestConfig::default()
-        })]
+        #![proptest_config(crate::proptest_config())]
         #[test]
         fn any_text_that_fits_is_the_line_textwrap_gives(
             first in "[ a-z:]{0,8}",
