@@ -3,10 +3,10 @@
 //! library (its unknowns searched, which is most of a memo's reuse) gives the same JSON with
 //! the memo as with every expression evaluated.
 
-use dealrisk::condition::Memo;
-use dealrisk::deal_check::{EvidenceMode, load};
+use dealrisk::engine::condition::Memo;
+use dealrisk::engine::deal_check::{EvidenceMode, load};
+use dealrisk::engine::whatif::{WhatIf, report_with};
 use dealrisk::pack::RulePack;
-use dealrisk::whatif::{WhatIf, report_with};
 use std::path::{Path, PathBuf};
 
 fn deal_files(dir: &str) -> Vec<PathBuf> {

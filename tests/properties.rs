@@ -2,9 +2,9 @@
 //! default pack: monotone, deterministic and order-independent, explainable, floored by the
 //! worst finding.
 
-use dealrisk::deal::*;
+use dealrisk::model::deal::*;
+use dealrisk::model::report::Report;
 use dealrisk::pack::RulePack;
-use dealrisk::report::Report;
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
 use std::sync::LazyLock;
@@ -35,7 +35,7 @@ fn saved_failures() -> Option<Box<dyn proptest::test_runner::FailurePersistence>
 }
 
 fn assess(deal: &Deal) -> Report {
-    dealrisk::assess::assess("generated.toml", deal, &PACK).expect("a generated deal assesses")
+    dealrisk::engine::assess::assess("generated.toml", deal, &PACK).expect("a generated deal assesses")
 }
 
 const CONSENTS: [Consent; 5] = [
@@ -354,7 +354,7 @@ proptest! {
     // of `unknown` is the highest score of the answers.
     #[test]
     fn an_unknown_costs_its_costliest_answer(base in deal(), field in select(UNKNOWABLE.to_vec())) {
-        let known = dealrisk::unknowns::worst_case("generated.toml", &base, &PACK, &dealrisk::condition::Memo::default()).unwrap().deal;
+        let known = dealrisk::engine::unknowns::worst_case("generated.toml", &base, &PACK, &dealrisk::engine::condition::Memo::default()).unwrap().deal;
         let path = field.to_string();
         let unknown_value = if path.ends_with("decisions") || path.ends_with("provenance") {
             toml::Value::Array(vec!["unknown".into()])
@@ -362,13 +362,13 @@ proptest! {
             toml::Value::from("unknown")
         };
         let set = [(path.clone(), unknown_value)];
-        let (asked, _) = dealrisk::overlay::apply(&known, set.iter().map(|(k, v)| (k, v)), &[]).unwrap();
+        let (asked, _) = dealrisk::input::overlay::apply(&known, set.iter().map(|(k, v)| (k, v)), &[]).unwrap();
         let written = serde_json::to_value(&asked).unwrap();
-        let best = dealrisk::unknowns::candidates(&written, &path)
+        let best = dealrisk::engine::unknowns::candidates(&written, &path)
             .into_iter()
             .filter_map(|answer| {
                 let set = [(path.clone(), answer)];
-                dealrisk::overlay::apply(&known, set.iter().map(|(k, v)| (k, v)), &[]).ok()
+                dealrisk::input::overlay::apply(&known, set.iter().map(|(k, v)| (k, v)), &[]).ok()
             })
             .map(|(d, _)| assess(&d).residual.score)
             .max()

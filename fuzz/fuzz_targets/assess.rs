@@ -3,12 +3,12 @@
 //! hold only characters XML allows, and SARIF written deal by deal must be the log written whole.
 #![no_main]
 
-use dealrisk::batch::{Tally, Threshold};
-use dealrisk::deal_check::{EvidenceMode, load};
-use dealrisk::output::Sink;
+use dealrisk::ci::batch::{Tally, Threshold};
+use dealrisk::engine::deal_check::{EvidenceMode, load};
+use dealrisk::render::output::Sink;
 use dealrisk::render;
 use dealrisk::render::stream::{Streamed, Writer};
-use dealrisk::whatif::{WhatIf, report};
+use dealrisk::engine::whatif::{WhatIf, report};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {

@@ -1,7 +1,7 @@
 //! A waiver file, read against the default pack.
 #![no_main]
 
-use dealrisk::waiver::Waivers;
+use dealrisk::ci::waiver::Waivers;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {

@@ -5,8 +5,8 @@
 //! keyword automaton once, then cached.
 
 use super::intern::Interner;
-use super::lexicon::{Lexicon, Mask};
 use super::records::{self, Fields};
+use crate::pack::lexicon::{Lexicon, Mask};
 use anyhow::{Context as _, Result, bail};
 use foldhash::HashMap;
 use rayon::prelude::*;
@@ -83,7 +83,7 @@ pub struct Tally {
     /// For each column, the value shapes (lexicon index) most of its first rows match.
     pub column_shapes: Vec<Vec<usize>>,
     /// How many subjects 1 to 4 of their (place, day) points single out, when measured.
-    pub unicity: Option<Vec<super::unicity::Step>>,
+    pub unicity: Option<Vec<crate::model::observed::Step>>,
 }
 
 /// A key of the text cache: a text value (a product description) inline when it is short, so
@@ -480,7 +480,7 @@ fn listing(header: &[String]) -> String {
 fn columns(path: &Path, header: &[String], roles: &Roles) -> Result<Columns> {
     let find = |name: &str, role: &str| -> Result<usize> {
         header.iter().position(|h| h == name).ok_or_else(|| {
-            let hint = crate::diagnostic::nearest(name, header.iter().map(String::as_str))
+            let hint = crate::input::diagnostic::nearest(name, header.iter().map(String::as_str))
                 .map(|n| format!("; did you mean `{n}`?"))
                 .unwrap_or_default();
             anyhow::anyhow!(

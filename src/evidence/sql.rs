@@ -4,8 +4,8 @@
 //! dataset's evidence) reads back into the same evidence as a local scan.
 
 use super::ClassSizes;
-use super::lexicon::Lexicon;
 use super::scan::{Roles, Tally};
+use crate::pack::lexicon::Lexicon;
 use anyhow::{Context as _, Result, bail};
 use clap::ValueEnum;
 use std::collections::BTreeMap;
@@ -381,7 +381,7 @@ pub fn read(path: &Path, roles: &Roles, lexicon: &Lexicon) -> Result<Tally> {
             (1..=super::unicity::MOST_POINTS)
                 .map(|p| {
                     let (subjects, unique) = unicity.get(&p).copied().unwrap_or_default();
-                    super::unicity::Step::new(p, subjects, unique)
+                    crate::model::observed::Step::new(p, subjects, unique)
                 })
                 .collect(),
         );

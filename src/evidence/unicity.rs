@@ -4,9 +4,9 @@
 //! for the local scan and for the SQL run where the data live (DuckDB and Spark both have
 //! `md5`); a subject is unique by p points when no other subject has all of its first p.
 
+use crate::model::observed::Step;
 use foldhash::{HashMap, HashMapExt};
 use md5::{Digest, Md5};
-use serde::Serialize;
 
 /// The most points drawn per subject: the paper's four.
 pub const MOST_POINTS: u64 = 4;
@@ -14,32 +14,6 @@ pub const MOST_POINTS: u64 = 4;
 pub const SEED: &str = "dealrisk-unicity";
 /// Separates the parts of a point (a byte CSV text never has unquoted).
 pub const UNIT: u8 = 0x1f;
-
-/// For p points drawn: how many subjects have at least p points, and how many of them no one
-/// else shares all p with.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Step {
-    pub points: u64,
-    pub subjects: u64,
-    pub unique: u64,
-    pub share: f64,
-}
-
-impl Step {
-    pub fn new(points: u64, subjects: u64, unique: u64) -> Step {
-        let share = if subjects > 0 {
-            unique as f64 / subjects as f64
-        } else {
-            0.0
-        };
-        Step {
-            points,
-            subjects,
-            unique,
-            share,
-        }
-    }
-}
 
 /// The day of a timestamp written as ISO 8601 (`2024-01-05`, `2024-01-05T10:00:00`): its
 /// first ten characters, or none when they are not a date.

@@ -219,3 +219,21 @@ mod tests {
         assert!(compile("(((true)))".to_string()).is_ok());
     }
 }
+
+/// An expression of the pack that did not evaluate (an unknown key, a division by zero, a
+/// result of the wrong type), with the span of its text in the file that defines its record.
+#[derive(Debug)]
+pub struct EvalError {
+    pub section: &'static str,
+    pub id: String,
+    pub span: std::ops::Range<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for EvalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: {}", self.section.replace('_', " "), self.id, self.message)
+    }
+}
+
+impl std::error::Error for EvalError {}

@@ -2,7 +2,8 @@
 //! merged by id, and checked for consistency before any deal is assessed.
 
 mod cost;
-mod expr;
+pub mod expr;
+pub mod lexicon;
 pub mod model;
 mod reach;
 pub mod reads;
@@ -55,7 +56,7 @@ pub struct RulePack {
     /// out are gone from `rules`).
     pub not_run: std::collections::BTreeSet<String>,
     /// The evidence scan's automata, built from the categories' signals on first use.
-    lexicon: std::sync::OnceLock<crate::evidence::lexicon::Lexicon>,
+    lexicon: std::sync::OnceLock<crate::pack::lexicon::Lexicon>,
     /// Which file each record came from, keyed by (section, id), and each file's text.
     origins: BTreeMap<(&'static str, String), String>,
     sources: BTreeMap<String, String>,
@@ -129,7 +130,7 @@ impl RulePack {
         for (option, entries) in [("--select", select), ("--ignore", ignore)] {
             for entry in entries {
                 if !ids.iter().any(|id| names(entry, id)) {
-                    let hint = crate::diagnostic::nearest(entry, ids.iter().map(String::as_str))
+                    let hint = crate::input::diagnostic::nearest(entry, ids.iter().map(String::as_str))
                         .map(|n| format!("; did you mean `{n}`?"))
                         .unwrap_or_default();
                     bail!(
@@ -147,11 +148,11 @@ impl RulePack {
     }
 
     /// The signals of the categories, compiled for scanning data.
-    pub fn lexicon(&self) -> Result<&crate::evidence::lexicon::Lexicon> {
+    pub fn lexicon(&self) -> Result<&crate::pack::lexicon::Lexicon> {
         if let Some(l) = self.lexicon.get() {
             return Ok(l);
         }
-        let built = crate::evidence::lexicon::Lexicon::from_pack(self)?;
+        let built = crate::pack::lexicon::Lexicon::from_pack(self)?;
         Ok(self.lexicon.get_or_init(|| built))
     }
 
@@ -199,7 +200,7 @@ impl RulePack {
     /// and column the expression is written at and the deal it was evaluated on; any other
     /// error is returned as it is.
     pub fn locate(&self, error: anyhow::Error, deal_file: &str) -> anyhow::Error {
-        let Some(e) = error.downcast_ref::<crate::condition::EvalError>() else {
+        let Some(e) = error.downcast_ref::<expr::EvalError>() else {
             return error;
         };
         let file = self
@@ -208,7 +209,7 @@ impl RulePack {
             .map_or("the rule pack", String::as_str);
         let source = self.sources.get(file).map_or("", String::as_str);
         let message = format!("{e} (assessing {deal_file})");
-        anyhow::anyhow!(crate::diagnostic::at_span(
+        anyhow::anyhow!(crate::input::diagnostic::at_span(
             Path::new(file),
             source,
             Some(e.span.clone()),
@@ -337,7 +338,7 @@ struct Builder {
 
 impl Builder {
     fn add(&mut self, layer: usize, name: String, text: String) -> Result<()> {
-        let file: PackFile = crate::diagnostic::parse_toml(Path::new(&name), &text)?;
+        let file: PackFile = crate::input::diagnostic::parse_toml(Path::new(&name), &text)?;
         self.sources.insert(name.clone(), text);
         self.files.push(name.clone());
         if let Some(scoring) = file.scoring {
@@ -378,7 +379,7 @@ impl Builder {
             *count += 1;
             if *count > MAX_RECORDS {
                 let text = &self.sources[file];
-                bail!(crate::diagnostic::at_span(
+                bail!(crate::input::diagnostic::at_span(
                     Path::new(file),
                     text,
                     validate::find_record(text, id),
@@ -393,7 +394,7 @@ impl Builder {
         {
             let text = &self.sources[file];
             let span = validate::find_record(text, id);
-            bail!(crate::diagnostic::at_span(
+            bail!(crate::input::diagnostic::at_span(
                 Path::new(file),
                 text,
                 span,

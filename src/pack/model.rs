@@ -112,7 +112,7 @@ pub struct Scoring {
 }
 
 /// How much each kind of fact counts when a deal is compared with the case library's
-/// (`crate::precedents`). Absent from a pack: every fact counts 1.
+/// (`crate::cases::precedents`). Absent from a pack: every fact counts 1.
 #[derive(Debug, Clone, Copy, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PrecedentWeights {
@@ -171,7 +171,7 @@ pub enum GroupBy {
 impl GroupBy {
     /// The group a finding scores in: findings with equal keys are one risk. A pair of the
     /// finding's own fields, so that scoring each of what-if's variants allocates no key.
-    pub fn key<'f>(&self, finding: &'f crate::report::Finding) -> (&'f str, &'f str) {
+    pub fn key<'f>(&self, finding: &'f crate::model::report::Finding) -> (&'f str, &'f str) {
         match self {
             GroupBy::AreaProblem => (&finding.area, &finding.problem),
             GroupBy::Problem => (&finding.problem, ""),

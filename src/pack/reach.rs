@@ -20,12 +20,12 @@ pub struct Domains {
 
 impl Domains {
     pub fn of(pack: &RulePack) -> Domains {
-        let schema: Value = serde_json::to_value(schemars::schema_for!(crate::deal::Deal)).unwrap_or_default();
+        let schema: Value = serde_json::to_value(schemars::schema_for!(crate::model::deal::Deal)).unwrap_or_default();
         let mut map = BTreeMap::new();
         let mut fields = BTreeMap::new();
         from_schema(&schema, &schema, String::new(), &mut map, &mut fields);
         // The facts are the engine's own: their names are those of `Facts` and the predicates.
-        if let Ok(Value::Object(facts)) = serde_json::to_value(crate::facts::Facts::default()) {
+        if let Ok(Value::Object(facts)) = serde_json::to_value(crate::model::facts::Facts::default()) {
             let names = facts.keys().cloned().chain(pack.predicates.keys().cloned()).collect();
             fields.insert("facts".to_string(), names);
         }
@@ -186,7 +186,7 @@ impl Domains {
 
 /// "did you mean `x`?" for the nearest of `options`, else all of them after `listing`.
 fn hint(wanted: &str, options: &[String], listing: &str) -> String {
-    crate::diagnostic::nearest(wanted, options.iter().map(String::as_str))
+    crate::input::diagnostic::nearest(wanted, options.iter().map(String::as_str))
         .map(|n| format!("did you mean `{n}`?"))
         .unwrap_or_else(|| format!("{listing} {}", options.join(", ")))
 }

@@ -2,7 +2,7 @@
 //! number of the scoring model is in range. All problems are gathered and reported at once.
 
 use super::RulePack;
-use crate::diagnostic::{at_span, nearest};
+use crate::input::diagnostic::{at_span, nearest};
 use anyhow::{Result, bail};
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -406,7 +406,7 @@ pub fn check(pack: &RulePack) -> Result<()> {
 /// Predicates are evaluated together into `facts`, after every other fact: one cannot read
 /// another, and none may hide a fact of the same name.
 fn predicate_names(pack: &RulePack, p: &mut Problems) {
-    let fact_names: Vec<String> = serde_json::to_value(crate::facts::Facts::default())
+    let fact_names: Vec<String> = serde_json::to_value(crate::model::facts::Facts::default())
         .ok()
         .and_then(|v| v.as_object().map(|o| o.keys().cloned().collect()))
         .unwrap_or_default();

@@ -4,7 +4,7 @@
 
 use super::clean;
 use super::table::{table, terminal_width};
-use crate::calibrate::{Calibrated, Figures};
+use crate::cases::calibrate::{Calibrated, Figures};
 use std::fmt::Write as _;
 
 pub fn render(c: &Calibrated) -> String {

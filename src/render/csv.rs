@@ -2,7 +2,7 @@
 //! spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage
 //! return) are neutralised with a leading apostrophe.
 
-use crate::report::Report;
+use crate::model::report::Report;
 use anyhow::Result;
 
 const HEADER: [&str; 21] = [

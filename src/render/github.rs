@@ -4,9 +4,9 @@
 //! shows ten annotations of each kind per step: the rest are written as plain log lines, and a
 //! closing notice says how many.
 
-use crate::batch::{Level, Threshold};
+use crate::ci::batch::{Level, Threshold};
+use crate::model::report::Report;
 use crate::pack::RulePack;
-use crate::report::Report;
 use std::fmt::Write as _;
 
 /// Annotations of each kind (error, warning, notice) GitHub shows per step; it drops the rest
@@ -61,7 +61,7 @@ pub fn annotations(r: &Report, pack: &RulePack, threshold: &Threshold) -> String
 
 /// The annotation of a deal file that could not be assessed, at the place its error names.
 pub fn failed(file: &str, error: &str) -> String {
-    let at = crate::diagnostic::located(error, file);
+    let at = crate::input::diagnostic::located(error, file);
     let mut out = String::new();
     let title = "dealrisk: the deal file could not be assessed";
     line(&mut out, "error", file, Some(at.unwrap_or((1, 1))), title, error);
@@ -138,7 +138,7 @@ fn data(text: &str) -> String {
     // are encoded, as the runner does.
     let kept: String = text
         .chars()
-        .filter(|&c| c == '\n' || c == '\r' || !crate::diagnostic::is_unsafe(c))
+        .filter(|&c| c == '\n' || c == '\r' || !crate::input::diagnostic::is_unsafe(c))
         .collect();
     kept.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }

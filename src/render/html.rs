@@ -4,7 +4,7 @@
 //! open questions. Every piece of deal or pack text is escaped; the page prints on A4.
 
 use super::clean;
-use crate::report::{Finding, Report};
+use crate::model::report::{Finding, Report};
 use std::fmt::Write as _;
 
 const TOP: usize = 5;
@@ -159,7 +159,7 @@ fn harms(f: &Finding) -> String {
 fn one(out: &mut String, r: &Report) {
     let d = &r.deal;
     let _ = writeln!(out, "<article>\n<h1>{}</h1>", esc(&d.title));
-    let party = |p: &crate::report::PartySummary| {
+    let party = |p: &crate::model::report::PartySummary| {
         let places = if p.jurisdictions.is_empty() {
             String::new()
         } else {
@@ -443,7 +443,7 @@ fn evidence(out: &mut String, r: &Report) {
                 let declared = super::declared_as(e, &s.category);
                 let people = match (s.subjects, o.subjects) {
                     (Some(n), Some(all)) if s.rows > 0 => {
-                        format!("{n} of {all} ({})", crate::evidence::percent(s.share))
+                        format!("{n} of {all} ({})", crate::model::observed::percent(s.share))
                     }
                     _ => "-".to_string(),
                 };

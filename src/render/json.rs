@@ -1,7 +1,7 @@
 //! `--format json`: the reports as one stable JSON document (docs/report-json.md), written
 //! deal by deal: the document's head, each report as it is done, its tail.
 
-use crate::report::{Report, SCHEMA_VERSION};
+use crate::model::report::{Report, SCHEMA_VERSION};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -71,9 +71,9 @@ mod tests {
     #[test]
     fn written_in_parts_it_is_the_document_pretty_printed_whole() {
         let pack = crate::pack::RulePack::load(&[]).expect("default pack loads");
-        let text = crate::init::Template::RetailerToInsurer.text();
-        let deal: crate::deal::Deal = toml::from_str(text).expect("the template parses");
-        let report = crate::assess::assess("t.toml", &deal, &pack).expect("assesses");
+        let text = crate::input::templates::Template::RetailerToInsurer.text();
+        let deal: crate::model::deal::Deal = toml::from_str(text).expect("the template parses");
+        let report = crate::engine::assess::assess("t.toml", &deal, &pack).expect("assesses");
         let files = ["a.toml".to_string()];
         for reports in [vec![], vec![report.clone()], vec![report.clone(), report]] {
             let doc = Document {

@@ -5,9 +5,9 @@
 //! alone cross it. Without a threshold every case passes and reports its score.
 
 use super::clean;
-use crate::batch::Threshold;
+use crate::ci::batch::Threshold;
+use crate::model::report::Report;
 use crate::pack::RulePack;
-use crate::report::Report;
 use quick_xml::escape::escape;
 use std::fmt::Write as _;
 

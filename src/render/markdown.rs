@@ -5,7 +5,7 @@ use super::{
     baseline_line, baseline_note, clean, evidence_heading, evidence_rows, reidentification_line, unicity_line,
     waived_line, waiver_note,
 };
-use crate::report::{Finding, Report};
+use crate::model::report::{Finding, Report};
 use std::fmt::Write as _;
 
 /// Findings shown as "top risks" in plain words.
@@ -88,7 +88,7 @@ fn one(out: &mut String, r: &Report) {
         r.verdict,
         md(&r.advice)
     );
-    let party = |p: &crate::report::PartySummary| {
+    let party = |p: &crate::model::report::PartySummary| {
         let places = if p.jurisdictions.is_empty() {
             String::new()
         } else {

@@ -2,11 +2,13 @@
 
 pub mod calibration;
 pub mod csv;
+pub mod explain;
 pub mod github;
 pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod output;
 pub mod sarif;
 pub mod stream;
 pub mod summary;
@@ -17,11 +19,12 @@ pub mod worksheet;
 /// bidirectional overrides) and what XML 1.0 cannot hold (U+FFFE, U+FFFF); line breaks stay.
 pub fn clean(text: &str) -> String {
     text.chars()
-        .filter(|&c| c == '\n' || !(crate::diagnostic::is_unsafe(c) || c == '\u{fffe}' || c == '\u{ffff}'))
+        .filter(|&c| c == '\n' || !(crate::input::diagnostic::is_unsafe(c) || c == '\u{fffe}' || c == '\u{ffff}'))
         .collect()
 }
 
-use crate::report::{DatasetEvidence, Finding, Report, Waived};
+use crate::model::observed::DatasetEvidence;
+use crate::model::report::{Finding, Report, Waived};
 
 /// Many deals, worst first (then by file): the order of every portfolio summary.
 pub fn worst_first(reports: &[Report]) -> Vec<&Report> {
@@ -38,7 +41,7 @@ pub fn worst_first(reports: &[Report]) -> Vec<&Report> {
 /// The report's waivers in one sentence, if any finding is waived.
 /// The answer an open question is scored as, for display: the rules grade judgements
 /// themselves, so these read "graded by the rules".
-pub fn assumed(q: &crate::report::OpenQuestion) -> String {
+pub fn assumed(q: &crate::model::report::OpenQuestion) -> String {
     match (&q.assumed, &q.note) {
         (Some(a), _) => clean(a),
         (None, Some(note)) => clean(note),
@@ -180,7 +183,7 @@ pub fn reidentification_line(e: &DatasetEvidence) -> Option<String> {
             format!(
                 "; {} identifies most (without it {} unique)",
                 w.quasi_identifier,
-                crate::evidence::percent(w.unique_share)
+                crate::model::observed::percent(w.unique_share)
             )
         })
         .unwrap_or_default();
@@ -188,9 +191,9 @@ pub fn reidentification_line(e: &DatasetEvidence) -> Option<String> {
         "Declared form {}. On {}: {} of {} records are unique, {} in classes under k = {}, the smallest class {}{most}.",
         e.declared_form,
         r.quasi_identifiers.join(", "),
-        crate::evidence::percent(r.unique_share),
+        crate::model::observed::percent(r.unique_share),
         r.records,
-        crate::evidence::percent(r.under_k_share),
+        crate::model::observed::percent(r.under_k_share),
         r.k,
         r.min_k
     ))
@@ -208,7 +211,7 @@ pub fn unicity_line(e: &DatasetEvidence) -> Option<String> {
                 "{} point{}: {} of {}",
                 s.points,
                 if s.points == 1 { "" } else { "s" },
-                crate::evidence::percent(s.share),
+                crate::model::observed::percent(s.share),
                 s.subjects
             )
         })

@@ -4,9 +4,9 @@
 //! text. Waived findings are results with an accepted suppression, so a code-scanning UI shows
 //! them dismissed with the waiver's reason.
 
-use crate::batch::{Level, Threshold};
+use crate::ci::batch::{Level, Threshold};
+use crate::model::report::{Finding, Report};
 use crate::pack::RulePack;
-use crate::report::{Finding, Report};
 use anyhow::Result;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -73,7 +73,7 @@ pub const NOTIFICATION: &str = "!\t";
 
 /// The part of a deal file that could not be assessed: one notification line.
 pub fn failed(file: &str, error: &str) -> Result<String> {
-    let (line, column) = crate::diagnostic::located(error, file).unwrap_or((1, 1));
+    let (line, column) = crate::input::diagnostic::located(error, file).unwrap_or((1, 1));
     let notification = json!({
         "level": "error",
         "message": {"text": format!("The deal file could not be assessed: {}", super::clean(error))},
@@ -121,7 +121,7 @@ pub fn split_line(line: &str) -> Result<(String, String, &str)> {
 
 /// The rule as code-scanning UIs show it: title, rationale, what to do, references.
 pub fn descriptor(rule: &str, title: &str, pack: &RulePack) -> Value {
-    let Ok(e) = crate::explain::explain(pack, rule) else {
+    let Ok(e) = crate::render::explain::explain(pack, rule) else {
         return json!({"id": rule, "shortDescription": {"text": title}});
     };
     let references: String = e.references.iter().map(|r| format!("\n- {r}")).collect();

@@ -5,10 +5,10 @@
 //! (a spool) until the last deal is done. Tables and documents need every report: they
 //! compare and order deals.
 
-use crate::batch::Threshold;
-use crate::output::Sink;
+use crate::ci::batch::Threshold;
+use crate::model::report::Report;
 use crate::pack::RulePack;
-use crate::report::Report;
+use crate::render::output::Sink;
 use anyhow::{Context as _, Result};
 use serde_json::Value;
 use std::collections::BTreeMap;

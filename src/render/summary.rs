@@ -1,7 +1,7 @@
 //! `--quiet`: one line per deal, for scripts and for a portfolio at a glance.
 
 use super::clean;
-use crate::report::Report;
+use crate::model::report::Report;
 
 pub fn render(reports: &[Report]) -> String {
     reports.iter().map(line).collect()

@@ -6,7 +6,7 @@ use super::{
     baseline_line, baseline_note, evidence_heading, evidence_rows, reidentification_line, unicity_line, waived_line,
     waiver_note,
 };
-use crate::report::{BandRank, Finding, Report};
+use crate::model::report::{BandRank, Finding, Report};
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use std::fmt::Write as _;
 
@@ -132,7 +132,7 @@ fn clean(text: &str) -> String {
 
 /// Deals like this one: each case's title, how it ended, what happened, what it shares with
 /// the deal and a source (`dealrisk precedents` prints the same).
-pub fn precedents(out: &mut String, precedents: &[crate::precedents::Precedent], width: u16) {
+pub fn precedents(out: &mut String, precedents: &[crate::model::precedent::Precedent], width: u16) {
     if precedents.is_empty() {
         return;
     }
@@ -211,7 +211,7 @@ fn one_line<'t>(first: &str, text: &'t str, width: u16) -> Option<&'t str> {
 
 fn one(out: &mut String, r: &Report, width: u16) {
     let d = &r.deal;
-    let party = |p: &crate::report::PartySummary| {
+    let party = |p: &crate::model::report::PartySummary| {
         let places = if p.jurisdictions.is_empty() {
             String::new()
         } else {

@@ -4,8 +4,8 @@
 //! table. It reads the pack's documentation; every figure comes from the report.
 
 use super::markdown::md;
+use crate::model::report::Report;
 use crate::pack::RulePack;
-use crate::report::Report;
 use std::fmt::Write as _;
 
 pub fn render(reports: &[Report], pack: &RulePack) -> String {

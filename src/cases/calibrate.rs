@@ -4,14 +4,13 @@
 //! three ways: with the pack as shipped, cross-validated (leave one out) over the fitting
 //! cases, and on the fixed third of the library that is never used for fitting.
 
-pub mod library;
-pub mod metrics;
-
-use crate::assess::rescore;
+use super::library::{self, Case, Library};
+use super::metrics;
+use crate::engine::assess::rescore;
+use crate::model::precedent::Label;
+use crate::model::report::Report;
 use crate::pack::{Calibration, RulePack, Scoring};
-use crate::report::Report;
 use anyhow::Result;
-use library::{Case, Label, Library};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -106,7 +105,7 @@ pub fn calibrate(library: &Library, pack: &RulePack) -> Result<Calibrated> {
     let cases = library::load(library, pack)?;
     let reports: Vec<Report> = cases
         .par_iter()
-        .map(|c| crate::assess::assess(&c.deal_file, &c.deal.deal, pack))
+        .map(|c| crate::engine::assess::assess(&c.deal_file, &c.deal.deal, pack))
         .collect::<Result<_>>()?;
     let fitting: Vec<usize> = (0..cases.len()).filter(|&i| !library::held_out(&cases[i].id)).collect();
     let fit_on = |rows: &[usize]| {
@@ -163,7 +162,7 @@ pub fn calibrate(library: &Library, pack: &RulePack) -> Result<Calibrated> {
 }
 
 fn result(case: &Case, report: &Report, unseen_score: u32, misranked_against: usize) -> CaseResult {
-    let mut drivers: Vec<&crate::report::Finding> = report.findings.iter().filter(|f| f.points > 0).collect();
+    let mut drivers: Vec<&crate::model::report::Finding> = report.findings.iter().filter(|f| f.points > 0).collect();
     drivers.sort_by(|a, b| b.points.cmp(&a.points).then(a.rule.cmp(&b.rule)));
     CaseResult {
         case: case.id.clone(),
@@ -208,7 +207,7 @@ fn figures(cases: &[Case], rows: &[usize], scores: &[u32], scoring: &Scoring) ->
     let labels: Vec<Label> = rows.iter().map(|&i| cases[i].outcome.label).collect();
     let bad: Vec<bool> = labels.iter().map(|l| l.ended_badly()).collect();
     let rank: Vec<f64> = labels.iter().map(|l| l.rank()).collect();
-    let band = |s: u32| crate::score::band_of(scoring, s);
+    let band = |s: u32| crate::engine::score::band_of(scoring, s);
     let (high, medium) = (scoring.bands.len().saturating_sub(2), 1);
     let count = |f: &dyn Fn(usize) -> bool| rows.iter().filter(|&&i| f(i)).count();
     Figures {

@@ -4,9 +4,9 @@
 //! command runs every case and reports rule coverage: the pack's rules that no case makes
 //! fire, and those no case shows silent.
 
-use crate::assess::{Detail, assess_with};
-use crate::deal::{Deal, DeclaredMitigation, Scenario};
-use crate::diagnostic::{at_span, nearest, parse_toml};
+use crate::engine::assess::{Detail, assess_with};
+use crate::input::diagnostic::{at_span, nearest, parse_toml};
+use crate::model::deal::{Deal, DeclaredMitigation, Scenario};
 use crate::pack::RulePack;
 use anyhow::{Context as _, Result, bail};
 use serde::{Deserialize, Serialize};
@@ -126,11 +126,11 @@ fn run_in(tests: &Path, dir: Option<&Path>, pack: &RulePack) -> Result<Outcome> 
     for (name, text) in &files {
         let table: toml::Table = parse_toml(Path::new(name), text)?;
         if table.contains_key("deal") {
-            let loaded = crate::deal_check::load_source(
+            let loaded = crate::engine::deal_check::load_source(
                 Path::new(name),
                 text.clone(),
                 pack,
-                crate::deal_check::EvidenceMode {
+                crate::engine::deal_check::EvidenceMode {
                     scan: true,
                     strict: true,
                     ..Default::default()
@@ -152,7 +152,7 @@ fn run_in(tests: &Path, dir: Option<&Path>, pack: &RulePack) -> Result<Outcome> 
         let file: CaseFile = parse_toml(path, text)?;
         for case in file.case {
             cases += 1;
-            let (line, column) = crate::diagnostic::line_col(text, case.name.span().start);
+            let (line, column) = crate::input::diagnostic::line_col(text, case.name.span().start);
             let located = format!("{name}:{line}:{column}");
             for id in case.fires.iter().chain(&case.silent) {
                 if !ids.contains(&id.get_ref().as_str()) {
@@ -190,20 +190,26 @@ fn run_in(tests: &Path, dir: Option<&Path>, pack: &RulePack) -> Result<Outcome> 
                 continue;
             };
             let scenario = Scenario {
-                name: crate::deal::Text::new(case.name.span(), case.name.get_ref().clone()),
+                name: crate::model::deal::Text::new(case.name.span(), case.name.get_ref().clone()),
                 title: case.name.get_ref().clone(),
                 description: None,
                 set: case.set,
                 mitigations: case.mitigations,
             };
-            let deal = match crate::deal_check::apply(path, text, base, &scenario, pack, "case") {
+            let deal = match crate::engine::deal_check::apply(path, text, base, &scenario, pack, "case") {
                 Ok(deal) => deal,
                 Err(e) => {
                     problems.push(format!("{e:#}"));
                     continue;
                 }
             };
-            let report = assess_with(name, &deal, pack, Detail::Scores, &crate::condition::Memo::off())?;
+            let report = assess_with(
+                name,
+                &deal,
+                pack,
+                Detail::Scores,
+                &crate::engine::condition::Memo::off(),
+            )?;
             let fired: BTreeSet<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
             let mut fail = |problem: String| {
                 failures.push(Failure {

@@ -2,9 +2,17 @@
 //! Any of them may come from a pull request, so only regular files are opened: a FIFO would
 //! block the run forever and a device (`/dev/zero`) would never end.
 
+pub mod diagnostic;
+pub mod locate;
+pub mod overlay;
+pub mod templates;
+
 use anyhow::{Context as _, Result, bail};
 use std::io::Read as _;
 use std::path::Path;
+
+/// The name of a project's settings file (`cli::config` reads it; a folder of deals skips it).
+pub const CONFIG_FILE_NAME: &str = "dealrisk.toml";
 
 /// Largest deal, rule, waiver, baseline or case file read whole: hundreds of times the
 /// largest real one, small enough that parsing it cannot exhaust a CI runner.
@@ -33,7 +41,7 @@ pub fn read(path: &Path, what: &str) -> Result<Vec<u8>> {
 pub fn read_text(path: &Path, what: &str) -> Result<String> {
     let bytes = read(path, what)?;
     String::from_utf8(bytes).map_err(|e| {
-        let (line, column) = crate::diagnostic::line_col(
+        let (line, column) = crate::input::diagnostic::line_col(
             &String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]),
             usize::MAX,
         );

@@ -58,7 +58,7 @@ pub fn init(template: Template, file: &Path) -> Result<String> {
         })?;
     out.write_all(template.text().as_bytes())
         .with_context(|| format!("cannot write {}", file.display()))?;
-    crate::diagnostic::warn(format_args!(
+    crate::input::diagnostic::warn(format_args!(
         "wrote {}; next: fill in what is known, then `dealrisk assess {}`",
         file.display(),
         file.display()

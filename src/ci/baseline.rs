@@ -2,8 +2,8 @@
 //! adopt dealrisk on an existing portfolio and gate only on what is new or worse: a rule that
 //! now fires and did not, a higher residual risk, a worse band.
 
+use crate::model::report::{BaselineDiff, Report, Score, WorseFinding};
 use crate::pack::RulePack;
-use crate::report::{BaselineDiff, Report, Score, WorseFinding};
 use anyhow::{Result, bail};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -57,11 +57,11 @@ impl Baseline {
                 path.display()
             );
         };
-        if tool != "dealrisk" || version != crate::report::SCHEMA_VERSION {
+        if tool != "dealrisk" || version != crate::model::report::SCHEMA_VERSION {
             bail!(
                 "{}: a report of {tool}, schema version {version}; expected dealrisk's schema version {}",
                 path.display(),
-                crate::report::SCHEMA_VERSION
+                crate::model::report::SCHEMA_VERSION
             );
         }
         Ok(Baseline { reports })

@@ -9,8 +9,7 @@ use anyhow::{Result, bail};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
-/// The settings file's name.
-pub const FILE_NAME: &str = "dealrisk.toml";
+use crate::input::CONFIG_FILE_NAME;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -57,9 +56,9 @@ fn nearest(start: &Path) -> Option<PathBuf> {
     let absolute = start.canonicalize().ok()?;
     let mut up = PathBuf::new();
     for dir in absolute.ancestors() {
-        let candidate = dir.join(FILE_NAME);
+        let candidate = dir.join(CONFIG_FILE_NAME);
         if candidate.is_file() {
-            return Some(up.join(FILE_NAME));
+            return Some(up.join(CONFIG_FILE_NAME));
         }
         up.push("..");
     }
@@ -69,12 +68,12 @@ fn nearest(start: &Path) -> Option<PathBuf> {
 /// Reads a settings file; its paths are relative to its own folder.
 pub fn load(file: &Path) -> Result<Config> {
     let source = crate::input::read_text(file, "settings file")?;
-    let mut config: Config = crate::diagnostic::parse_toml(file, &source)?;
+    let mut config: Config = crate::input::diagnostic::parse_toml(file, &source)?;
     if let Some(max) = config.max_score
         && max > 100
     {
         let span = source.find("max-score").map(|at| at..at + "max-score".len());
-        bail!(crate::diagnostic::at_span(
+        bail!(crate::input::diagnostic::at_span(
             file,
             &source,
             span,

@@ -13,8 +13,9 @@
 //! `cargo test` checks against the deal files (and writes with `DEALRISK_WRITE_PRECEDENTS=1`):
 //! parsing the 79 deal files on every run was over a quarter of assessing a small deal.
 
-use crate::calibrate::library::{Label, OutcomeRecord, Supports};
-use crate::deal::{Deal, written};
+use crate::cases::library::{OutcomeRecord, Supports};
+use crate::model::deal::{Deal, written};
+use crate::model::precedent::Precedent;
 use crate::pack::PrecedentWeights;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -24,23 +25,6 @@ const INDEX: &str = "precedents.json";
 
 /// How many precedents a report shows.
 pub const SHOWN: usize = 3;
-
-/// A case shown as a precedent, and why.
-#[derive(Debug, Clone, Serialize)]
-pub struct Precedent {
-    pub case: String,
-    pub title: String,
-    pub label: Label,
-    pub year: u32,
-    /// The first sentence of what happened.
-    pub what_happened: String,
-    /// A source for the outcome.
-    pub source: String,
-    /// 0 to 1: the weight of the facts shared over the weight of the facts of either deal.
-    pub similarity: f64,
-    /// The facts both deals have, heaviest first.
-    pub shared: Vec<String>,
-}
 
 /// The library's cases as compared: each one's facts and what to show of it.
 pub struct Library {
@@ -91,10 +75,10 @@ impl Library {
     /// pack may rename what the library's deals use, and precedents are a help, not a gate.
     /// Facts weigh as the pack's `scoring.precedent_weights` say.
     pub fn embedded(weights: PrecedentWeights) -> Library {
-        let index: Vec<Indexed> = crate::calibrate::library::embedded_file(INDEX)
+        let index: Vec<Indexed> = crate::cases::library::embedded_file(INDEX)
             .and_then(|text| serde_json::from_str(text).ok())
             .unwrap_or_default();
-        let outcomes = crate::calibrate::library::embedded_files("outcomes");
+        let outcomes = crate::cases::library::embedded_files("outcomes");
         let cases = index
             .into_iter()
             .filter_map(|case| {
@@ -314,8 +298,8 @@ mod tests {
     /// What `cases/precedents.json` holds: every case whose deal file reads and whose outcome is
     /// in the library, in case order, with its facts as `facts` lists them.
     fn index() -> Vec<Indexed> {
-        let outcomes = crate::calibrate::library::embedded_files("outcomes");
-        crate::calibrate::library::embedded_files("deals")
+        let outcomes = crate::cases::library::embedded_files("outcomes");
+        crate::cases::library::embedded_files("deals")
             .into_iter()
             .filter(|(id, _, _)| outcomes.iter().any(|(o, _, _)| o == id))
             .filter_map(|(id, _, text)| {
@@ -334,7 +318,7 @@ mod tests {
     #[test]
     fn the_library_index_lists_the_facts_of_the_library_deals() {
         let index = index();
-        let deals = crate::calibrate::library::embedded_files("deals").len();
+        let deals = crate::cases::library::embedded_files("deals").len();
         assert_eq!(index.len(), deals, "every case of the library is listed");
         // A case a line: a change to one deal is a change to one line.
         let lines: Vec<String> = index.iter().map(|c| serde_json::to_string(c).unwrap()).collect();
@@ -354,7 +338,7 @@ mod tests {
         );
         // And the binary reads what is written (the embedded copy is the file at build time).
         let embedded: Vec<Indexed> =
-            serde_json::from_str(crate::calibrate::library::embedded_file(INDEX).unwrap()).unwrap();
+            serde_json::from_str(crate::cases::library::embedded_file(INDEX).unwrap()).unwrap();
         assert_eq!(embedded, index);
     }
 

@@ -1,12 +1,13 @@
 //! `dealrisk scan`: the evidence of one sample alone, as a table or JSON, beside the deal's
 //! declarations when a deal is given.
 
-use super::lexicon::Lexicon;
-use super::{Observed, Settings, observe, percent, roles};
 use crate::cli::{ScanArgs, TextOrJson};
-use crate::deal::{Dataset, Deal};
-use crate::diagnostic::{nearest, parse_toml};
+use crate::evidence::{Settings, observe, roles};
+use crate::input::diagnostic::{nearest, parse_toml};
+use crate::model::deal::{Dataset, Deal};
+use crate::model::observed::{Observed, percent};
 use crate::pack::RulePack;
+use crate::pack::lexicon::Lexicon;
 use anyhow::{Result, bail};
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -62,7 +63,7 @@ pub fn run(args: &ScanArgs) -> Result<String> {
         written
             .as_ref()
             .map(|w| {
-                super::paths::confine(&base, w, &args.allow_path).map_err(|why| {
+                crate::evidence::paths::confine(&base, w, &args.allow_path).map_err(|why| {
                     // Located as `assess` locates it: the deal file's line and column.
                     let at = deal
                         .as_ref()
@@ -70,7 +71,7 @@ pub fn run(args: &ScanArgs) -> Result<String> {
                         .map_or(String::new(), |((p, d, source), dataset)| {
                             let index = d.datasets.iter().position(|x| x.id == dataset.id).unwrap_or(0);
                             let path = format!("datasets[{index}].evidence.{field}");
-                            match crate::locate::position(source, &path) {
+                            match crate::input::locate::position(source, &path) {
                                 Some((line, column)) => format!("{}:{line}:{column} (field `{path}`)", p.display()),
                                 None => format!("{} (field `{path}`)", p.display()),
                             }
@@ -118,7 +119,7 @@ pub fn run(args: &ScanArgs) -> Result<String> {
     }
     if let Some(dialect) = args.emit_sql {
         let shape_rows = pack.scoring.evidence_shape_rows;
-        return super::sql::emit(
+        return crate::evidence::sql::emit(
             dialect,
             sample.as_deref(),
             args.source.as_deref(),
@@ -129,7 +130,7 @@ pub fn run(args: &ScanArgs) -> Result<String> {
     }
     let mut settings = Settings::new(&pack, lexicon);
     settings.strict = args.strict;
-    let sources = super::Sources {
+    let sources = crate::evidence::Sources {
         sample: if results.is_some() { None } else { sample.as_deref() },
         results: results.as_deref(),
         dictionary: dictionary.as_deref(),
@@ -140,7 +141,7 @@ pub fn run(args: &ScanArgs) -> Result<String> {
         dataset: d.id.clone(),
         categories: d.categories.iter().map(|c| c.get_ref().clone()).collect(),
         excluded: d.excluded.iter().map(|c| c.get_ref().clone()).collect(),
-        form: crate::deal::written(&d.form),
+        form: crate::model::deal::written(&d.form),
     });
     Ok(match args.format {
         TextOrJson::Json => {

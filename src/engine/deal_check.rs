@@ -2,8 +2,8 @@
 //! sector and mitigation it names must exist in the pack. All problems are reported at once,
 //! each at its line and column with the nearest valid id.
 
-use crate::deal::{Deal, Scenario, Text};
-use crate::diagnostic::{at_span, nearest, parse_toml};
+use crate::input::diagnostic::{at_span, nearest, parse_toml};
+use crate::model::deal::{Deal, Scenario, Text};
 use crate::pack::RulePack;
 use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
@@ -99,7 +99,7 @@ fn scenarios(path: &Path, source: &str, deal: &Deal, pack: &RulePack) -> Result<
 pub fn apply(path: &Path, source: &str, deal: &Deal, scenario: &Scenario, pack: &RulePack, what: &str) -> Result<Deal> {
     let name = scenario.name.get_ref();
     let set = scenario.set.iter().map(|(k, v)| (k, v.get_ref()));
-    let (mut variant, text) = crate::overlay::apply(deal, set, &scenario.mitigations).map_err(|e| {
+    let (mut variant, text) = crate::input::overlay::apply(deal, set, &scenario.mitigations).map_err(|e| {
         let span = scenario
             .set
             .iter()
@@ -129,7 +129,7 @@ fn check(path: &Path, source: &str, deal: &Deal, pack: &RulePack) -> Result<()> 
     // Every other list, at any depth (`datasets[0].categories`); a list already too long is
     // not looked inside.
     if let Ok(json) = serde_json::to_value(deal) {
-        crate::paths::each(&json, &mut |path, value| match value {
+        crate::model::paths::each(&json, &mut |path, value| match value {
             serde_json::Value::Array(items) => {
                 if !matches!(path, "datasets" | "scenarios") {
                     lists.push((path.to_string(), items.len(), MAX_LIST));
@@ -142,7 +142,7 @@ fn check(path: &Path, source: &str, deal: &Deal, pack: &RulePack) -> Result<()> 
     for (field, count, max) in lists {
         if count > max {
             let first_extra = format!("{field}[{max}]");
-            let at = match crate::locate::position(source, &first_extra) {
+            let at = match crate::input::locate::position(source, &first_extra) {
                 Some((line, column)) => format!("{}:{line}:{column} (field `{first_extra}`)", path.display()),
                 None => format!("{} (field `{field}`)", path.display()),
             };

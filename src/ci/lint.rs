@@ -5,10 +5,10 @@
 //! by zero, a level out of range, a condition that is not true or false) is found here, at its
 //! file, line and column, rather than on a user's deal.
 
-use crate::deal_check::{EvidenceMode, load_source};
-use crate::init::Template;
+use crate::engine::deal_check::{EvidenceMode, load_source};
+use crate::engine::whatif::WhatIf;
+use crate::input::templates::Template;
 use crate::pack::RulePack;
-use crate::whatif::WhatIf;
 use anyhow::{Result, bail};
 use clap::ValueEnum as _;
 use std::collections::BTreeMap;
@@ -35,7 +35,7 @@ pub fn lint(dirs: &[PathBuf]) -> Result<String> {
         tried += 1;
         let scenarios = loaded.deal.scenarios.iter().map(|s| Some(s.name.get_ref().as_str()));
         for scenario in std::iter::once(None).chain(scenarios) {
-            if let Err(e) = crate::whatif::report(&name, &loaded, &pack, scenario, WhatIf::Full) {
+            if let Err(e) = crate::engine::whatif::report(&name, &loaded, &pack, scenario, WhatIf::Full) {
                 let text = format!("{e:#}");
                 let first = text.lines().next().unwrap_or_default();
                 let place = first.split_once("): ").map_or(first, |(place, _)| place).to_string();

@@ -7,7 +7,7 @@
 //! an expression knows only its own kind, so `{'a': 1} == deal.x` is false where
 //! `deal.x == {'a': 1}` is true. The pack compares no objects with map literals.
 
-use crate::condition::Ints;
+use crate::engine::condition::Ints;
 use cel::ExecutionError;
 use cel::common::traits::{self, Container, Indexer, Iterable, Sizer, Zeroer};
 use cel::common::types::{CelBool, CelDouble, CelInt, CelList, CelNull, CelString, CelUInt, Kind, MAP_TYPE, Type};

@@ -4,9 +4,9 @@
 //! and stops counting toward the thresholds. Waivers that expired, expire within 30 days or
 //! matched nothing are reported, so accepted risks do not outlive their owner's decision.
 
-use crate::diagnostic::{at_span, nearest, parse_toml};
+use crate::input::diagnostic::{at_span, nearest, parse_toml};
+use crate::model::report::{Report, Waived, WaivedSummary};
 use crate::pack::RulePack;
-use crate::report::{Report, Waived, WaivedSummary};
 use anyhow::{Result, bail};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -100,7 +100,7 @@ impl Waivers {
         for file in files {
             let source = crate::input::read_text(file, "waiver file")?;
             let parsed: WaiverFile = parse_toml(file, &source)?;
-            let lines = crate::diagnostic::LineIndex::new(&source);
+            let lines = crate::input::diagnostic::LineIndex::new(&source);
             if parsed.waiver.is_empty() {
                 problems.push(format!(
                     "{}: no `[[waiver]]` entries; a waiver file lists them (see docs/ci.md)",
@@ -199,7 +199,7 @@ impl Waivers {
         if waived > 0 {
             report.waived = Some(WaivedSummary {
                 findings: waived,
-                residual: crate::assess::score_of(report.findings.iter().filter(|f| f.waived.is_none()), pack),
+                residual: crate::engine::assess::score_of(report.findings.iter().filter(|f| f.waived.is_none()), pack),
             });
         }
     }

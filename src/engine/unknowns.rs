@@ -5,12 +5,12 @@
 //! unknown its rules grade instead (`scoring.graded_unknowns`). Reports cite the field as
 //! written and say which answer the score assumed.
 
-use crate::assess::{Detail, assess_with};
-use crate::condition::Memo;
-use crate::deal::Deal;
+use crate::engine::assess::{Detail, assess_with};
+use crate::engine::condition::Memo;
+use crate::model::deal::Deal;
+use crate::model::paths;
+use crate::model::report::Report;
 use crate::pack::RulePack;
-use crate::paths;
-use crate::report::Report;
 use anyhow::Result;
 use serde_json::Value;
 
@@ -33,7 +33,7 @@ pub fn worst_case(file: &str, deal: &Deal, pack: &RulePack, memo: &Memo) -> Resu
         for answer in candidates(&written, &path) {
             let set = [(path.clone(), answer.clone())];
             // An answer the field cannot take here is not a possible answer.
-            let Ok(tried) = crate::overlay::variant(&current, set.iter().map(|(k, v)| (k, v)), &[]) else {
+            let Ok(tried) = crate::input::overlay::variant(&current, set.iter().map(|(k, v)| (k, v)), &[]) else {
                 continue;
             };
             let scored = assess_with(file, &tried, pack, Detail::Residual, memo)?;
@@ -77,7 +77,7 @@ fn in_stable_order(written: &Value, mut paths: Vec<String>) -> Vec<String> {
 /// The answers an unknown field may take: each value of the field; for a list holding
 /// `unknown` beside known entries, the known entries and one more.
 pub fn candidates(written: &Value, path: &str) -> Vec<toml::Value> {
-    let answers = crate::deal::answers_for(path);
+    let answers = crate::model::deal::answers_for(path);
     let Some(Value::Array(items)) = paths::cite(written, path).into_iter().next().map(|c| c.value) else {
         return answers;
     };
@@ -130,7 +130,7 @@ pub fn as_written(report: &mut Report, deal: &Deal, assumed: &[(String, String)]
     for m in &mut report.mitigations {
         m.implied_by.iter_mut().for_each(restore);
     }
-    report.open_questions = crate::assess::open_questions(&written, &report.findings, pack);
+    report.open_questions = crate::engine::assess::open_questions(&written, &report.findings, pack);
     for q in &mut report.open_questions {
         q.assumed = assumed.iter().find(|(p, _)| *p == q.path).map(|(_, a)| a.clone());
     }

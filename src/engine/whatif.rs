@@ -2,14 +2,14 @@
 //! missing mitigation would remove, and the fewest mitigations that change the verdict.
 //! Nothing here is estimated: every figure is a full assessment of a changed deal.
 
-use crate::assess::{Detail, assess_resolved, assess_with};
-use crate::condition::{Memo, Owner};
-use crate::deal::{Deal, DeclaredMitigation};
-use crate::deal_check::Loaded;
-use crate::diagnostic::nearest;
+use crate::engine::assess::{Detail, assess_resolved, assess_with};
+use crate::engine::condition::{Memo, Owner};
+use crate::engine::deal_check::Loaded;
+use crate::engine::unknowns::{candidates, worst_case};
+use crate::input::diagnostic::nearest;
+use crate::model::deal::{Deal, DeclaredMitigation};
+use crate::model::report::{AreaBrief, Leverage, Report, ScenarioResult, VerdictChange};
 use crate::pack::{Mitigation, RulePack};
-use crate::report::{AreaBrief, Leverage, Report, ScenarioResult, VerdictChange};
-use crate::unknowns::{candidates, worst_case};
 use anyhow::{Result, bail};
 use std::collections::BTreeSet;
 
@@ -67,7 +67,7 @@ pub fn report_with(
     // report's own score is.
     let resolved = worst_case(file, deal, pack, memo)?;
     let mut report = assess_resolved(file, deal, &resolved, pack, memo)?;
-    crate::locate::locate_findings(&loaded.source, &mut report);
+    crate::input::locate::locate_findings(&loaded.source, &mut report);
     if scenario.is_none() {
         for (meta, variant) in loaded.deal.scenarios.iter().zip(&loaded.scenarios) {
             let variant = worst_case(file, variant, pack, memo)?;
@@ -101,20 +101,20 @@ fn answer_questions(
         for answer in candidates(&written, &q.path) {
             let set = [(q.path.clone(), answer.clone())];
             // An answer the field cannot take here (a count for a list) is not offered.
-            let Ok(tried) = crate::overlay::variant(resolved, set.iter().map(|(k, v)| (k, v)), &[]) else {
+            let Ok(tried) = crate::input::overlay::variant(resolved, set.iter().map(|(k, v)| (k, v)), &[]) else {
                 continue;
             };
             // The answer the report's score already assumed changes nothing: the report is its
             // assessment.
             let (change, risk_change, residual) =
-                if crate::condition::same(&serde_json::to_value(&tried)?, &as_assessed) {
+                if crate::engine::condition::same(&serde_json::to_value(&tried)?, &as_assessed) {
                     (0, 0, report.residual.clone())
                 } else {
                     let after = assess_with(file, &tried, pack, Detail::Residual, memo)?;
                     let risk_change = total_risk(&after) - risk_now;
                     (i64::from(after.residual.score) - now, risk_change, after.residual)
                 };
-            q.answers.push(crate::report::AnswerImpact {
+            q.answers.push(crate::model::report::AnswerImpact {
                 answer: answer.to_string(),
                 change,
                 risk_change,
@@ -133,7 +133,7 @@ fn fired(report: &Report) -> BTreeSet<&str> {
     report.findings.iter().map(|f| f.rule.as_str()).collect()
 }
 
-fn compare(base: &Report, other: &Report, meta: &crate::deal::Scenario) -> ScenarioResult {
+fn compare(base: &Report, other: &Report, meta: &crate::model::deal::Scenario) -> ScenarioResult {
     let (before, after) = (fired(base), fired(other));
     ScenarioResult {
         name: meta.name.get_ref().clone(),
@@ -166,7 +166,7 @@ fn with_mitigations(deal: &Deal, mitigations: &[&Mitigation]) -> Result<Deal> {
             evidence: Some("proposed by dealrisk's leverage analysis".to_string()),
         })
         .collect();
-    crate::overlay::variant(deal, set, &declared)
+    crate::input::overlay::variant(deal, set, &declared)
 }
 
 fn applied_as(m: &Mitigation) -> String {
@@ -185,7 +185,7 @@ fn applied_as(m: &Mitigation) -> String {
 fn missing<'p>(deal: &Deal, report: &Report, pack: &'p RulePack) -> Result<Vec<&'p Mitigation>> {
     let in_effect: BTreeSet<&str> = report.mitigations.iter().map(|m| m.id.as_str()).collect();
     let json = serde_json::to_value(deal)?;
-    let scope = crate::condition::Scope::new().with("deal", &json, crate::condition::Ints::Unsigned);
+    let scope = crate::engine::condition::Scope::new().with("deal", &json, crate::engine::condition::Ints::Unsigned);
     let mut out = Vec::new();
     for m in pack.mitigations.values().filter(|m| !in_effect.contains(m.id.as_str())) {
         let applies = match &m.applies_when {
@@ -236,7 +236,7 @@ fn verdict_change(
     pack: &RulePack,
     memo: &Memo,
 ) -> Result<Option<VerdictChange>> {
-    let band = |score: &crate::report::Score| pack.scoring.bands.iter().position(|b| b.id == score.band);
+    let band = |score: &crate::model::report::Score| pack.scoring.bands.iter().position(|b| b.id == score.band);
     let now = band(&report.residual);
     let candidates: Vec<&Mitigation> = report
         .leverage

@@ -2,11 +2,11 @@
 //! the three result types rules use (condition, level, message).
 
 use crate::pack::Expr;
+use crate::pack::expr::EvalError;
 use anyhow::Result;
 use cel::{Context, Value};
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
-use std::ops::Range;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -179,24 +179,6 @@ impl<'a> Owner<'a> {
     }
 }
 
-/// An expression of the pack that did not evaluate (an unknown key, a division by zero, a
-/// result of the wrong type), with the span of its text in the file that defines its record.
-#[derive(Debug)]
-pub struct EvalError {
-    pub section: &'static str,
-    pub id: String,
-    pub span: Range<usize>,
-    pub message: String,
-}
-
-impl std::fmt::Display for EvalError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}: {}", self.section.replace('_', " "), self.id, self.message)
-    }
-}
-
-impl std::error::Error for EvalError {}
-
 impl<'a> Scope<'a> {
     /// A scope whose results are not remembered.
     pub fn new() -> Self {
@@ -215,7 +197,7 @@ impl<'a> Scope<'a> {
             self.vars.push(Bound::new(name, json));
         }
         self.context
-            .add_variable_as_val(name, crate::cel_json::to_val(json, ints));
+            .add_variable_as_val(name, crate::engine::cel_json::to_val(json, ints));
         self
     }
 
@@ -278,7 +260,7 @@ impl<'p, 'a> Child<'p, 'a> {
         self.context.get_or_init(|| {
             let mut context = self.parent.context.new_inner_scope();
             for &(name, json, ints) in &self.own {
-                context.add_variable_as_val(name, crate::cel_json::to_val(json, ints));
+                context.add_variable_as_val(name, crate::engine::cel_json::to_val(json, ints));
             }
             context
         })

@@ -3,8 +3,9 @@
 //! repository (`cases/`) is embedded in the binary, so `dealrisk calibrate` and the precedents
 //! work from any directory.
 
-use crate::deal_check::{EvidenceMode, Loaded};
-use crate::diagnostic::parse_toml;
+use crate::engine::deal_check::{EvidenceMode, Loaded};
+use crate::input::diagnostic::parse_toml;
+use crate::model::precedent::Label;
 use crate::pack::RulePack;
 use anyhow::{Context as _, Result, bail};
 use include_dir::{Dir, include_dir};
@@ -12,48 +13,6 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 static LIBRARY: Dir = include_dir!("$CARGO_MANIFEST_DIR/cases");
-
-/// How a case ended, from worst to best.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Label {
-    /// Enforcement with a ban or a large fine, or the programme was killed.
-    Severe,
-    /// Enforcement, a settlement, or serious public backlash.
-    Bad,
-    /// No adverse outcome; criticised at most.
-    Acceptable,
-    /// Held up as good practice.
-    Good,
-}
-
-impl Label {
-    pub const ALL: [Label; 4] = [Label::Severe, Label::Bad, Label::Acceptable, Label::Good];
-
-    /// Ended in enforcement or serious backlash: what the score estimates the chance of.
-    pub fn ended_badly(self) -> bool {
-        matches!(self, Label::Severe | Label::Bad)
-    }
-
-    /// 3 for severe down to 0 for good: the order the score should follow.
-    pub fn rank(self) -> f64 {
-        match self {
-            Label::Severe => 3.0,
-            Label::Bad => 2.0,
-            Label::Acceptable => 1.0,
-            Label::Good => 0.0,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Label::Severe => "severe",
-            Label::Bad => "bad",
-            Label::Acceptable => "acceptable",
-            Label::Good => "good",
-        }
-    }
-}
 
 /// `outcomes/<case>.toml`: what happened to the deal, recorded apart from it.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -159,7 +118,7 @@ pub fn load(library: &Library, pack: &RulePack) -> Result<Vec<Case>> {
                 outcome_path.display()
             ));
         }
-        match crate::deal_check::load_source(&path, text, pack, evidence) {
+        match crate::engine::deal_check::load_source(&path, text, pack, evidence) {
             Ok(deal) => cases.push(Case {
                 id,
                 deal_file: path.display().to_string(),

@@ -1,14 +1,17 @@
 //! Command-line arguments and the `run` that carries out a command; `main` only maps its
 //! outcome to an exit code.
 
-use crate::baseline::Baseline;
-use crate::batch::Tally;
-use crate::output::Sink;
+pub mod config;
+pub mod scan;
+
+use crate::ci::baseline::Baseline;
+use crate::ci::batch::Tally;
+use crate::ci::waiver::{Notice, Waivers};
+use crate::engine::whatif::WhatIf;
+use crate::model::report::Report;
 use crate::pack::RulePack;
+use crate::render::output::Sink;
 use crate::render::stream::{Streamed, Writer};
-use crate::report::Report;
-use crate::waiver::{Notice, Waivers};
-use crate::whatif::WhatIf;
 use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write as _;
@@ -197,8 +200,8 @@ pub enum RulesCommand {
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {
     /// The kind of deal to start from.
-    #[arg(long, value_enum, default_value_t = crate::init::Template::RetailerToInsurer)]
-    pub template: crate::init::Template,
+    #[arg(long, value_enum, default_value_t = crate::input::templates::Template::RetailerToInsurer)]
+    pub template: crate::input::templates::Template,
 
     /// Where to write it; `-` prints it instead.
     #[arg(value_name = "FILE", default_value = "deal.toml")]
@@ -399,7 +402,7 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) if e.use_stderr() => {
             // A usage error quotes the argument it refused, which may carry escape sequences.
-            eprint!("{}", crate::diagnostic::neutralise(&e.render().to_string()));
+            eprint!("{}", crate::input::diagnostic::neutralise(&e.render().to_string()));
             return ExitCode::from(2);
         }
         Err(e) => {
@@ -423,13 +426,13 @@ pub fn main() -> ExitCode {
                 Ok(()) => ExitCode::from(outcome.code),
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(outcome.code),
                 Err(e) => {
-                    crate::diagnostic::warn(format_args!("error: cannot write the report: {e}"));
+                    crate::input::diagnostic::warn(format_args!("error: cannot write the report: {e}"));
                     ExitCode::from(2)
                 }
             }
         }
         Err(e) => {
-            crate::diagnostic::warn(format_args!("error: {e:#}"));
+            crate::input::diagnostic::warn(format_args!("error: {e:#}"));
             ExitCode::from(2)
         }
     }
@@ -439,28 +442,28 @@ pub fn main() -> ExitCode {
 /// whole command are returned; a deal that cannot be read is reported on stderr and the
 /// others are still assessed (exit 2 all the same).
 pub fn run(cli: &Cli) -> Result<Outcome> {
-    let config = || crate::config::find(cli.config.as_deref(), cli.no_config);
+    let config = || crate::cli::config::find(cli.config.as_deref(), cli.no_config);
     let rules =
-        |given: &[PathBuf]| -> Result<Vec<PathBuf>> { Ok(crate::config::rules(config()?.map(|(_, c)| c), given)) };
+        |given: &[PathBuf]| -> Result<Vec<PathBuf>> { Ok(crate::cli::config::rules(config()?.map(|(_, c)| c), given)) };
     match &cli.command {
         Command::Assess(args) => {
             let mut args = args.clone();
             if let Some((file, settings)) = config()? {
                 // Said once, so that a threshold or format nobody typed has a visible source.
-                crate::diagnostic::warn(format_args!("note: settings from {}", file.display()));
-                crate::config::apply(settings, &mut args);
+                crate::input::diagnostic::warn(format_args!("note: settings from {}", file.display()));
+                crate::cli::config::apply(settings, &mut args);
             }
             assess(&args)
         }
-        Command::Init(args) => Ok(crate::init::init(args.template, &args.file)?.into()),
+        Command::Init(args) => Ok(crate::input::templates::init(args.template, &args.file)?.into()),
         Command::Rules(RulesCommand::List { rules: given }) => {
-            Ok(crate::explain::list(&RulePack::load(&rules(given)?)?).into())
+            Ok(crate::render::explain::list(&RulePack::load(&rules(given)?)?).into())
         }
-        Command::Rules(RulesCommand::Lint { dir }) => Ok(crate::lint::lint(dir.as_slice())?.into()),
+        Command::Rules(RulesCommand::Lint { dir }) => Ok(crate::ci::lint::lint(dir.as_slice())?.into()),
         Command::Rules(RulesCommand::Test { dir, min_coverage }) => {
             let pack = RulePack::load(dir.as_slice())?;
-            let outcome = crate::rules_test::run(dir.as_deref(), &pack)?;
-            let mut stdout = crate::rules_test::render(&outcome);
+            let outcome = crate::ci::rules_test::run(dir.as_deref(), &pack)?;
+            let mut stdout = crate::ci::rules_test::render(&outcome);
             let under = outcome.coverage < *min_coverage;
             if under {
                 stdout.push_str(&format!(
@@ -477,12 +480,12 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
             clap_complete::generate(*shell, &mut completing(&pack), "dealrisk", &mut out);
             Ok(String::from_utf8(out)?.into())
         }
-        Command::Schema => Ok(crate::deal::schema().into()),
+        Command::Schema => Ok(crate::model::deal::schema().into()),
         Command::Precedents(args) => {
             let pack = RulePack::load(&rules(&args.rules)?)?;
-            let mode = crate::deal_check::EvidenceMode::default();
-            let loaded = crate::deal_check::load(&args.deal, &pack, mode)?;
-            let found = crate::precedents::Library::embedded(pack.scoring.precedent_weights).like(&loaded.deal);
+            let mode = crate::engine::deal_check::EvidenceMode::default();
+            let loaded = crate::engine::deal_check::load(&args.deal, &pack, mode)?;
+            let found = crate::cases::precedents::Library::embedded(pack.scoring.precedent_weights).like(&loaded.deal);
             Ok(match args.format {
                 TextOrJson::Text => {
                     let mut out = String::new();
@@ -493,7 +496,7 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
             }
             .into())
         }
-        Command::Scan(args) => Ok(crate::evidence::command::run(args)?.into()),
+        Command::Scan(args) => Ok(crate::cli::scan::run(args)?.into()),
         Command::Calibrate(args) => calibrate(args, &rules(&args.rules)?),
         Command::Man { dir: None } => {
             let mut out = Vec::new();
@@ -522,9 +525,9 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
         }
         Command::Explain(args) => {
             let pack = RulePack::load(&rules(&args.rules)?)?;
-            let explanation = crate::explain::explain(&pack, &args.id)?;
+            let explanation = crate::render::explain::explain(&pack, &args.id)?;
             Ok(match args.format {
-                TextOrJson::Text => crate::explain::render_text(&explanation),
+                TextOrJson::Text => crate::render::explain::render_text(&explanation),
                 TextOrJson::Json => serde_json::to_string_pretty(&explanation)? + "\n",
             }
             .into())
@@ -562,10 +565,10 @@ fn parse_auc(text: &str) -> std::result::Result<f64, String> {
 fn calibrate(args: &CalibrateArgs, rules: &[PathBuf]) -> Result<Outcome> {
     let pack = RulePack::load(rules)?;
     let library = match &args.dir {
-        Some(dir) => crate::calibrate::library::Library::Folder(dir),
-        None => crate::calibrate::library::Library::Embedded,
+        Some(dir) => crate::cases::library::Library::Folder(dir),
+        None => crate::cases::library::Library::Embedded,
     };
-    let calibrated = crate::calibrate::calibrate(&library, &pack)?;
+    let calibrated = crate::cases::calibrate::calibrate(&library, &pack)?;
     let stdout = match args.format {
         TextOrJson::Text => crate::render::calibration::render(&calibrated),
         TextOrJson::Json => serde_json::to_string_pretty(&calibrated)? + "\n",
@@ -573,11 +576,11 @@ fn calibrate(args: &CalibrateArgs, rules: &[PathBuf]) -> Result<Outcome> {
     let auc = calibrated.shipped_figures.auc.unwrap_or(0.0);
     let code = match args.min_auc {
         Some(floor) if auc < floor => {
-            crate::diagnostic::warn(format_args!("AUC {auc:.3} is below --min-auc {floor}"));
+            crate::input::diagnostic::warn(format_args!("AUC {auc:.3} is below --min-auc {floor}"));
             1
         }
         Some(floor) => {
-            crate::diagnostic::warn(format_args!("AUC {auc:.3} meets --min-auc {floor}"));
+            crate::input::diagnostic::warn(format_args!("AUC {auc:.3} meets --min-auc {floor}"));
             0
         }
         None => 0,
@@ -607,16 +610,16 @@ enum Output {
 
 fn assess(args: &AssessArgs) -> Result<Outcome> {
     let format = args.format.unwrap_or(Format::Table);
-    let found = crate::batch::deal_files(&args.deals, &args.waivers)?;
+    let found = crate::ci::batch::deal_files(&args.deals, &args.waivers)?;
     for skipped in &found.skipped_waivers {
-        crate::diagnostic::warn(format_args!(
+        crate::input::diagnostic::warn(format_args!(
             "note: {} is a waiver file, not a deal: skipped (pass it with --waivers to apply it)",
             skipped.display()
         ));
     }
     let files = found.deals;
     if let Some(output) = &args.output {
-        crate::output::refuse_inputs(
+        crate::render::output::refuse_inputs(
             output,
             files
                 .iter()
@@ -628,11 +631,11 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
     let mut pack = RulePack::load(&args.rules)?;
     let left_out = pack.select_rules(&args.select, &args.ignore)?;
     if left_out > 0 {
-        crate::diagnostic::warn(format_args!(
+        crate::input::diagnostic::warn(format_args!(
             "note: {left_out} rule(s) of the pack not run (--select, --ignore): the scores count only the others"
         ));
     }
-    let threshold = crate::batch::Threshold {
+    let threshold = crate::ci::batch::Threshold {
         fail_on: args.fail_on.clone(),
         max_score: args.max_score,
         scenarios: args.gate_scenarios,
@@ -687,17 +690,17 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
             format,
             Format::Table | Format::Json | Format::Markdown | Format::Html | Format::Sarif
         ))
-    .then(|| crate::precedents::Library::embedded(pack.scoring.precedent_weights));
+    .then(|| crate::cases::precedents::Library::embedded(pack.scoring.precedent_weights));
     let seen = crate::evidence::Observations::default();
     let report_one = |path: &PathBuf, file: &str| -> Result<Report> {
-        let mode = crate::deal_check::EvidenceMode {
+        let mode = crate::engine::deal_check::EvidenceMode {
             scan: !args.no_evidence,
             strict: args.strict,
             allowed: &args.allow_path,
             seen: Some(&seen),
         };
-        let loaded = crate::deal_check::load(path, &pack, mode)?;
-        let mut report = crate::whatif::report(file, &loaded, &pack, args.scenario.as_deref(), what_if)?;
+        let loaded = crate::engine::deal_check::load(path, &pack, mode)?;
+        let mut report = crate::engine::whatif::report(file, &loaded, &pack, args.scenario.as_deref(), what_if)?;
         waivers
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -743,7 +746,7 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
         match (a.output, &writer) {
             (Output::Failed { error, part }, _) => {
                 tally.fail();
-                crate::diagnostic::warn(format_args!("error: {error}"));
+                crate::input::diagnostic::warn(format_args!("error: {error}"));
                 if let (Some(part), Some(writer)) = (part, &writer) {
                     writer.write(&part, &mut sink)?;
                 }
@@ -759,14 +762,14 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
         }
         Ok(())
     };
-    crate::batch::in_order(&files, assess_one, &mut take)?;
+    crate::ci::batch::in_order(&files, assess_one, &mut take)?;
     let waivers = waivers.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut stale = 0;
     for (waiver, notice) in waivers.notices() {
         let error = args.strict && notice != Notice::ExpiresSoon;
         stale += usize::from(error);
         let kind = if error { "error" } else { "warning" };
-        crate::diagnostic::warn(format_args!("{kind}: {}", waivers.describe(waiver, &notice)));
+        crate::input::diagnostic::warn(format_args!("{kind}: {}", waivers.describe(waiver, &notice)));
     }
     let rest = match (writer, format) {
         (Some(writer), _) => {
@@ -791,18 +794,18 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
         (None, Format::Junit) => crate::render::junit::render(&reports, &pack, &threshold),
     };
     sink.write(&rest)?;
-    crate::diagnostic::warn(format_args!("{}", tally.totals(&pack)));
+    crate::input::diagnostic::warn(format_args!("{}", tally.totals(&pack)));
     if threshold.is_set() {
-        crate::diagnostic::warn(format_args!("{}", threshold.decision(&tally)));
+        crate::input::diagnostic::warn(format_args!("{}", threshold.decision(&tally)));
     }
     if tally.failed > 0 {
-        crate::diagnostic::warn(format_args!(
+        crate::input::diagnostic::warn(format_args!(
             "error: {} deal file(s) could not be assessed",
             tally.failed
         ));
     }
     if stale > 0 {
-        crate::diagnostic::warn(format_args!("error: {stale} waiver(s) expired or unused (--strict)"));
+        crate::input::diagnostic::warn(format_args!("error: {stale} waiver(s) expired or unused (--strict)"));
     }
     let code = match (tally.failed + stale, tally.over > 0) {
         (0, false) => 0,

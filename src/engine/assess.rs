@@ -1,13 +1,14 @@
 //! Assessing one deal: facts are derived, every rule is evaluated, declared mitigations
 //! lower the findings they target, and the findings are scored into a report.
 
-use crate::condition::{Ints, Memo, Owner, Scope};
-use crate::deal::Deal;
-use crate::facts::{self, Derived, InEffect};
+use crate::engine::condition::{Ints, Memo, Owner, Scope};
+use crate::engine::facts::{self, Derived};
+use crate::engine::score::{self, Risk};
+use crate::model::deal::Deal;
+use crate::model::facts::InEffect;
+use crate::model::paths::{self, Cited};
+use crate::model::report::*;
 use crate::pack::{LevelSpec, RulePack};
-use crate::paths::{self, Cited};
-use crate::report::*;
-use crate::score::{self, Risk};
 use anyhow::Result;
 use serde_json::Value;
 
@@ -48,7 +49,7 @@ pub enum Detail {
 /// (`unknowns`), its fields cited as written.
 pub fn assess(file: &str, deal: &Deal, pack: &RulePack) -> Result<Report> {
     let memo = Memo::default();
-    let resolved = crate::unknowns::worst_case(file, deal, pack, &memo)?;
+    let resolved = crate::engine::unknowns::worst_case(file, deal, pack, &memo)?;
     assess_resolved(file, deal, &resolved, pack, &memo)
 }
 
@@ -56,12 +57,12 @@ pub fn assess(file: &str, deal: &Deal, pack: &RulePack) -> Result<Report> {
 pub fn assess_resolved(
     file: &str,
     deal: &Deal,
-    resolved: &crate::unknowns::Resolved,
+    resolved: &crate::engine::unknowns::Resolved,
     pack: &RulePack,
     memo: &Memo,
 ) -> Result<Report> {
     let mut report = assess_with(file, &resolved.deal, pack, Detail::Full, memo)?;
-    crate::unknowns::as_written(&mut report, deal, &resolved.assumed, pack)?;
+    crate::engine::unknowns::as_written(&mut report, deal, &resolved.assumed, pack)?;
     Ok(report)
 }
 
@@ -199,7 +200,7 @@ fn assess_unlocated(file: &str, deal: &Deal, pack: &RulePack, detail: Detail, me
         evidence: if detail == Detail::Full {
             deal.datasets
                 .iter()
-                .filter_map(crate::evidence::beside_declarations)
+                .filter_map(crate::model::observed::beside_declarations)
                 .collect()
         } else {
             Vec::new()
@@ -224,7 +225,7 @@ fn band_score(pack: &RulePack, scored: &score::Scored) -> Score {
     Score {
         score: scored.score,
         band: pack.scoring.bands[scored.band].id.clone(),
-        rank: crate::report::BandRank {
+        rank: crate::model::report::BandRank {
             index: scored.band,
             of: pack.scoring.bands.len(),
         },
@@ -249,7 +250,7 @@ pub fn rescore(report: &Report, scoring: &crate::pack::Scoring) -> Score {
     Score {
         score: scored.score,
         band: scoring.bands[scored.band].id.clone(),
-        rank: crate::report::BandRank {
+        rank: crate::model::report::BandRank {
             index: scored.band,
             of: scoring.bands.len(),
         },
@@ -305,7 +306,10 @@ fn category_findings(derived: &Derived, pack: &RulePack, detail: Detail) -> Vec<
 }
 
 /// A category finding's message (how each presence was found) and the fields it cites.
-fn category_words(category: &crate::pack::Category, presences: &[&crate::facts::Presence]) -> (String, Vec<Cited>) {
+fn category_words(
+    category: &crate::pack::Category,
+    presences: &[&crate::model::facts::Presence],
+) -> (String, Vec<Cited>) {
     let how: Vec<String> = presences
         .iter()
         .map(|p| match p.by.as_str() {
@@ -537,7 +541,7 @@ fn unknown_answers(deal_json: &Value, findings: &[Finding], pack: &RulePack) -> 
 }
 
 fn summary(deal: &Deal) -> DealSummary {
-    let texts = |v: &[crate::deal::Text]| v.iter().map(|t| t.get_ref().clone()).collect();
+    let texts = |v: &[crate::model::deal::Text]| v.iter().map(|t| t.get_ref().clone()).collect();
     DealSummary {
         id: deal.deal.id.clone(),
         title: deal.deal.title.clone(),

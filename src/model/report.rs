@@ -1,8 +1,9 @@
 //! The assessment's result as data: what every output format renders, and nothing else.
 //! Field names here are the JSON report's contract (docs/report-json.md).
 
-use crate::facts::{Facts, InEffect, Presence, PurposeDrift};
-use crate::paths::Cited;
+use crate::model::facts::{Facts, InEffect, Presence, PurposeDrift};
+use crate::model::observed::DatasetEvidence;
+use crate::model::paths::Cited;
 use serde::Serialize;
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -48,7 +49,7 @@ pub struct Report {
     /// Deals like this one from the case library: what happened to them (never part of the
     /// score). Absent in the formats that do not show them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub precedents: Vec<crate::precedents::Precedent>,
+    pub precedents: Vec<crate::model::precedent::Precedent>,
 }
 
 impl Report {
@@ -63,15 +64,6 @@ impl Report {
             .iter()
             .filter(|f| f.baseline.as_deref().is_none_or(|b| b != "unchanged"))
     }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct DatasetEvidence {
-    pub dataset: String,
-    pub declared_form: String,
-    pub declared_categories: Vec<String>,
-    pub excluded: Vec<String>,
-    pub observed: std::sync::Arc<crate::evidence::Observed>,
 }
 
 #[derive(Debug, Clone, Serialize)]

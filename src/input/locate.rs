@@ -2,7 +2,7 @@
 //! `datasets[0].categories` in the deal file, so code-scanning annotations point at the field
 //! that made a rule fire.
 
-use crate::report::{Location, Report};
+use crate::model::report::{Location, Report};
 use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
@@ -16,7 +16,7 @@ pub fn locate_findings(source: &str, report: &mut Report) {
     for finding in &mut report.findings {
         let path = finding.why.first().map_or("", |c| c.path.as_str());
         let span = locate(document.get_ref(), path).unwrap_or(0..0);
-        let (line, column) = crate::diagnostic::line_col(source, span.start);
+        let (line, column) = crate::input::diagnostic::line_col(source, span.start);
         finding.location = Some(Location {
             path: path.to_string(),
             line,
@@ -29,7 +29,7 @@ pub fn locate_findings(source: &str, report: &mut Report) {
 pub fn position(source: &str, path: &str) -> Option<(usize, usize)> {
     let document = DeTable::parse(source).ok()?;
     let span = locate(document.get_ref(), path)?;
-    Some(crate::diagnostic::line_col(source, span.start))
+    Some(crate::input::diagnostic::line_col(source, span.start))
 }
 
 /// The span of the key written for `path`, or of the deepest enclosing field the file has.
@@ -79,7 +79,7 @@ mod tests {
 
     fn line_of(source: &str, path: &str) -> Option<(usize, usize)> {
         let document = DeTable::parse(source).unwrap();
-        locate(document.get_ref(), path).map(|s| crate::diagnostic::line_col(source, s.start))
+        locate(document.get_ref(), path).map(|s| crate::input::diagnostic::line_col(source, s.start))
     }
 
     const DEAL: &str =

@@ -1,8 +1,8 @@
 //! `dealrisk assess` over many deals: files and folders (recursing into `*.toml`), one bad
 //! file reported without hiding the others, and the threshold that decides the exit code.
 
+use crate::model::report::{BaselineDiff, Finding, Report, ScenarioResult, Score};
 use crate::pack::RulePack;
-use crate::report::{BaselineDiff, Finding, Report, ScenarioResult, Score};
 use anyhow::{Result, bail};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -32,7 +32,7 @@ pub fn deal_files(inputs: &[PathBuf], waivers: &[PathBuf]) -> Result<DealFiles> 
             let before = out.deals.len();
             for file in found {
                 // Settings, not a deal; nor is a waiver file passed with --waivers.
-                if file.file_name().is_some_and(|n| n == crate::config::FILE_NAME)
+                if file.file_name().is_some_and(|n| n == crate::input::CONFIG_FILE_NAME)
                     || file.canonicalize().is_ok_and(|c| waivers.contains(&c))
                 {
                     continue;
@@ -106,7 +106,7 @@ impl Threshold {
             && !pack.scoring.bands.iter().any(|b| &b.id == band)
         {
             let ids: Vec<&str> = pack.scoring.bands.iter().map(|b| b.id.as_str()).collect();
-            let hint = crate::diagnostic::nearest(band, ids.iter().copied())
+            let hint = crate::input::diagnostic::nearest(band, ids.iter().copied())
                 .map(|n| format!("; did you mean `{n}`?"))
                 .unwrap_or_default();
             bail!(

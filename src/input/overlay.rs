@@ -2,10 +2,11 @@
 //! (`transfer.mode`, `datasets[0].excluded`, `datasets[].form`). Scenarios in a deal file and
 //! the facts a mitigation changes (`apply` in the pack) are both overlays.
 
-use crate::deal::{Deal, DeclaredMitigation};
+use crate::model::deal::{Deal, DeclaredMitigation};
 use anyhow::{Context as _, Result, anyhow, bail};
 use serde::Deserialize as _;
 use serde::de::{self, IntoDeserializer, Visitor};
+use std::sync::Arc;
 use toml::Value;
 
 /// The deal, without its scenarios, with `set` applied and `mitigations` appended, as
@@ -34,7 +35,7 @@ pub fn variant<'a>(
     }
     match Deal::deserialize(Unspanned(doc)) {
         Ok(mut overlaid) if fits => {
-            crate::evidence::carry_over(deal, &mut overlaid);
+            carry_over(deal, &mut overlaid);
             Ok(overlaid)
         }
         _ => apply(deal, set, mitigations).map(|(overlaid, _)| overlaid),
@@ -65,14 +66,14 @@ pub fn apply<'a>(
         Some(read_back) => read_back,
         None => read(&doc)?,
     };
-    crate::evidence::carry_over(deal, &mut overlaid);
+    carry_over(deal, &mut overlaid);
     Ok((overlaid, text))
 }
 
 fn read(doc: &Value) -> Result<(Deal, String)> {
     let text = toml::to_string(doc).context("cannot write the overlaid deal")?;
-    let deal =
-        toml::from_str(&text).map_err(|e| anyhow!("{}", crate::diagnostic::with_suggestion(e.message().trim_end())))?;
+    let deal = toml::from_str(&text)
+        .map_err(|e| anyhow!("{}", crate::input::diagnostic::with_suggestion(e.message().trim_end())))?;
     Ok((deal, text))
 }
 
@@ -185,6 +186,27 @@ fn set_path(doc: &mut Value, path: &str, value: &Value) -> Result<usize> {
     }
 }
 
+/// A scenario that excludes a category the base deal did not is a promise to filter it out:
+/// the sample (taken before that filter) no longer speaks for it.
+pub fn carry_over(base: &Deal, variant: &mut Deal) {
+    for dataset in &mut variant.datasets {
+        let Some(before) = base.datasets.iter().find(|d| d.id == dataset.id) else {
+            continue;
+        };
+        let Some(observed) = &before.observed else { continue };
+        let newly_excluded: Vec<&str> = dataset
+            .excluded
+            .iter()
+            .map(|c| c.get_ref().as_str())
+            .filter(|c| !before.excluded.iter().any(|b| b.get_ref() == c))
+            .collect();
+        let mut kept = (**observed).clone();
+        kept.categories
+            .retain(|s| !newly_excluded.contains(&s.category.as_str()));
+        dataset.observed = Some(Arc::new(kept));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,7 +229,7 @@ mod tests {
             let deal: Deal = toml::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
             let json = serde_json::to_value(&deal).unwrap();
             let mut paths = Vec::new();
-            crate::paths::each(&json, &mut |path, _| {
+            crate::model::paths::each(&json, &mut |path, _| {
                 paths.push(path.to_string());
                 true
             });
@@ -219,7 +241,7 @@ mod tests {
                 Value::Table(toml::Table::new()),
             ];
             for path in paths.iter().filter(|p| !p.is_empty()) {
-                for value in crate::deal::answers_for(path).iter().chain(&wrong) {
+                for value in crate::model::deal::answers_for(path).iter().chain(&wrong) {
                     let set = [(path.clone(), value.clone())];
                     let read = apply(&deal, set.iter().map(|(k, v)| (k, v)), &[]);
                     let unread = variant(&deal, set.iter().map(|(k, v)| (k, v)), &[]);
@@ -252,7 +274,7 @@ mod tests {
         }
         assert!(tried > 1000, "only {tried} overlays tried");
         // A change the field cannot take is not mended by a later one to the same field.
-        let deal: Deal = toml::from_str(include_str!("../examples/shopsense-ifa.toml")).unwrap();
+        let deal: Deal = toml::from_str(include_str!("../../examples/shopsense-ifa.toml")).unwrap();
         let path = "transfer.mode".to_string();
         let set = [(path.clone(), Value::from(-3)), (path, Value::from("clean-room"))];
         assert!(apply(&deal, set.iter().map(|(k, v)| (k, v)), &[]).is_err());

@@ -120,7 +120,7 @@ pub struct Dataset {
     /// What the scan of `evidence` found; filled in after reading, never written in the file.
     #[serde(skip)]
     #[schemars(skip)]
-    pub observed: Option<std::sync::Arc<crate::evidence::Observed>>,
+    pub observed: Option<std::sync::Arc<crate::model::observed::Observed>>,
 }
 
 /// Where a dataset's sample is and what its columns are (`[datasets.evidence]`). Paths are
