@@ -21,6 +21,7 @@ mod fideslang;
 mod formats;
 mod init;
 mod judgement;
+mod layers;
 mod memo;
 mod pack_tests;
 mod precedents;

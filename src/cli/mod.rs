@@ -691,7 +691,7 @@ fn assess(args: &AssessArgs) -> Result<Outcome> {
             Format::Table | Format::Json | Format::Markdown | Format::Html | Format::Sarif
         ))
     .then(|| crate::cases::precedents::Library::embedded(pack.scoring.precedent_weights));
-    let seen = crate::evidence::Observations::default();
+    let seen = crate::evidence::observations::Observations::default();
     let report_one = |path: &PathBuf, file: &str| -> Result<Report> {
         let mode = crate::engine::deal_check::EvidenceMode {
             scan: !args.no_evidence,

@@ -25,7 +25,7 @@ pub struct EvidenceMode<'a> {
     /// Folders besides the deal file's own that evidence paths may lead into (`--allow-path`).
     pub allowed: &'a [PathBuf],
     /// What the run's other deals observed (`evidence::Observations`).
-    pub seen: Option<&'a crate::evidence::Observations>,
+    pub seen: Option<&'a crate::evidence::observations::Observations>,
 }
 
 /// Reads and checks a deal file, scanning the samples its datasets name as `evidence` says.

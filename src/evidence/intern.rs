@@ -2,7 +2,7 @@
 //! seen. A sample has hundreds of thousands of subjects, held once per range of the scan: the
 //! strings are kept end to end in one buffer and the hash table holds only their numbers, four
 //! bytes a slot, where a map from owned keys held a 24-byte key and its number in each of twice
-//! as many slots.
+//! as many slots. Text values (the keys of the scan's text cache) are kept inline when short.
 
 use hashbrown::HashTable;
 use std::hash::BuildHasher;
@@ -48,6 +48,58 @@ fn string<'a>(bytes: &'a [u8], ends: &[usize], id: u32) -> &'a [u8] {
     &bytes[start..ends[id]]
 }
 
+/// A key of the text cache: a text value (a product description) inline when it is short, so
+/// a lookup does not chase a pointer; a longer one on the heap.
+#[derive(Clone)]
+pub(super) enum Key<const N: usize> {
+    Inline(u8, [u8; N]),
+    Heap(Box<[u8]>),
+}
+
+pub(super) type TextKey = Key<62>;
+
+impl<const N: usize> Key<N> {
+    pub(super) fn new(bytes: &[u8]) -> Key<N> {
+        if bytes.len() <= N {
+            let mut buf = [0; N];
+            buf[..bytes.len()].copy_from_slice(bytes);
+            Key::Inline(bytes.len() as u8, buf)
+        } else {
+            Key::Heap(bytes.into())
+        }
+    }
+
+    pub(super) fn bytes(&self) -> &[u8] {
+        match self {
+            Key::Inline(len, buf) => &buf[..usize::from(*len)],
+            Key::Heap(b) => b,
+        }
+    }
+}
+
+impl<const N: usize> std::borrow::Borrow<[u8]> for Key<N> {
+    fn borrow(&self) -> &[u8] {
+        self.bytes()
+    }
+}
+
+impl<const N: usize> PartialEq for Key<N> {
+    fn eq(&self, other: &Key<N>) -> bool {
+        self.bytes() == other.bytes()
+    }
+}
+
+impl<const N: usize> Eq for Key<N> {}
+
+impl<const N: usize> std::hash::Hash for Key<N> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.bytes().hash(state);
+    }
+}
+
+/// Each subject's tallies, by its number: the categories of its rows and its quasi-identifier
+/// classes, almost always one (`first`); the rare others are kept apart, in `more`. 16 bytes a
+/// subject: a sample has hundreds of thousands, held once per range.
 #[cfg(test)]
 mod tests {
     use super::*;

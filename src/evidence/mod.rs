@@ -2,23 +2,28 @@
 //! for the pack's sensitive signals and for re-identification risk, and what they show is
 //! set beside what the deal declares (`facts.evidence`, read by rules/evidence.toml).
 
+mod bounded;
 mod intern;
+pub mod observations;
 pub mod paths;
 mod records;
+pub mod reidentification;
 pub mod scan;
 pub mod sql;
+mod tally;
 pub mod unicity;
 
 use crate::model::deal::{Deal, EvidenceSpec};
-use crate::model::observed::{
-    MalformedLine, Observed, Reidentification, Seen, Unicity, ValueCount, WithoutOne, percent,
-};
+use crate::model::observed::{MalformedLine, Observed, Seen, Unicity, ValueCount, percent};
 use crate::pack::RulePack;
 use crate::pack::lexicon::{Lexicon, Mask};
 use anyhow::{Context as _, Result, bail};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+use observations::Observations;
+use reidentification::reidentification;
 
 /// Scan settings that come from the pack and the command line.
 pub struct Settings<'a> {
@@ -44,74 +49,6 @@ impl<'a> Settings<'a> {
             allowed: &[],
             seen: None,
         }
-    }
-}
-
-/// Observations made in one run, by what was observed: a portfolio whose deals name the same
-/// sample (one dataset offered to several partners) scans it once. Every observation in it is
-/// made with one run's settings (pack, lexicon, `--strict`); a file is known by its path as
-/// written with its size and modification time, so one rewritten during the run is read again.
-/// Failed observations are not kept: each deal that names the file reports its own error. At
-/// most `KEPT` are kept, the least recently used leaving first, so that memory does not grow
-/// with a portfolio whose deals each name their own sample.
-#[derive(Debug, Default)]
-pub struct Observations(std::sync::Mutex<Kept>);
-
-#[derive(Debug, Default)]
-struct Kept {
-    by_key: std::collections::HashMap<ObservationKey, (Arc<Observed>, u64)>,
-    /// How many lookups so far: an entry's second field says when it was last used.
-    uses: u64,
-}
-
-const KEPT: usize = 64;
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct ObservationKey {
-    files: [Option<(PathBuf, u64, Option<std::time::SystemTime>)>; 3],
-    roles: scan::Roles,
-}
-
-impl Observations {
-    fn observe(&self, sources: Sources, roles: &scan::Roles, settings: &Settings) -> Result<Arc<Observed>> {
-        let file = |path: Option<&Path>| {
-            path.map(|p| {
-                let meta = std::fs::metadata(p).ok();
-                (
-                    p.to_path_buf(),
-                    meta.as_ref().map_or(0, |m| m.len()),
-                    meta.and_then(|m| m.modified().ok()),
-                )
-            })
-        };
-        let key = ObservationKey {
-            files: [file(sources.sample), file(sources.results), file(sources.dictionary)],
-            roles: roles.clone(),
-        };
-        let kept = || self.0.lock().unwrap_or_else(|e| e.into_inner());
-        {
-            let mut kept = kept();
-            kept.uses += 1;
-            let now = kept.uses;
-            if let Some((observed, used)) = kept.by_key.get_mut(&key) {
-                *used = now;
-                return Ok(observed.clone());
-            }
-        }
-        // Two deals naming one file at once may both scan it: the same answer, kept once.
-        let observed = Arc::new(observe(sources, roles, settings)?);
-        let mut kept = kept();
-        if kept.by_key.len() >= KEPT
-            && let Some(oldest) = kept
-                .by_key
-                .iter()
-                .min_by_key(|(_, (_, used))| *used)
-                .map(|(k, _)| k.clone())
-        {
-            kept.by_key.remove(&oldest);
-        }
-        let now = kept.uses;
-        Ok(kept.by_key.entry(key).or_insert((observed, now)).0.clone())
     }
 }
 
@@ -309,102 +246,10 @@ fn summary(
     parts.join("; ")
 }
 
-/// How many classes have each size: over all the quasi-identifiers, and with each one left
-/// out. All the re-identification measures follow from these histograms, whether the scan ran
-/// here or as SQL where the data live.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ClassSizes {
-    pub all: BTreeMap<u64, u64>,
-    pub without: Vec<(String, BTreeMap<u64, u64>)>,
-}
-
-impl ClassSizes {
-    pub fn of(classes: &[(Vec<u8>, u64)], quasi_identifiers: &[String]) -> ClassSizes {
-        let histogram = |sizes: &mut dyn Iterator<Item = u64>| {
-            let mut h = BTreeMap::new();
-            for n in sizes {
-                *h.entry(n).or_insert(0) += 1;
-            }
-            h
-        };
-        let without = if quasi_identifiers.len() > 1 {
-            quasi_identifiers
-                .iter()
-                .enumerate()
-                .map(|(left_out, name)| {
-                    // The class keys with one value left out, merged: reuses one buffer and
-                    // allocates only for a key not seen yet.
-                    let mut merged: foldhash::HashMap<Vec<u8>, u64> = foldhash::HashMap::default();
-                    let mut key = Vec::new();
-                    for (full, n) in classes {
-                        key.clear();
-                        for (i, value) in scan::class_values(full).into_iter().enumerate() {
-                            if i != left_out {
-                                key.extend_from_slice(value);
-                                key.push(0x1f);
-                            }
-                        }
-                        match merged.get_mut(key.as_slice()) {
-                            Some(total) => *total += n,
-                            None => {
-                                merged.insert(key.clone(), *n);
-                            }
-                        }
-                    }
-                    (name.clone(), histogram(&mut merged.into_values()))
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        ClassSizes {
-            all: histogram(&mut classes.iter().map(|(_, n)| *n)),
-            without,
-        }
-    }
-}
-
-fn reidentification(sizes: &ClassSizes, roles: &scan::Roles, k: u64) -> Reidentification {
-    let records: u64 = sizes.all.iter().map(|(size, n)| size * n).sum();
-    let unique = sizes.all.get(&1).copied().unwrap_or(0);
-    let under_k: u64 = sizes
-        .all
-        .iter()
-        .filter(|(size, _)| **size < k)
-        .map(|(size, n)| size * n)
-        .sum();
-    let share = |n: u64| if records == 0 { 0.0 } else { n as f64 / records as f64 };
-    let mut without: Vec<WithoutOne> = sizes
-        .without
-        .iter()
-        .map(|(name, h)| WithoutOne {
-            quasi_identifier: name.clone(),
-            unique_share: share(h.get(&1).copied().unwrap_or(0)),
-        })
-        .collect();
-    without.sort_by(|a, b| {
-        a.unique_share
-            .total_cmp(&b.unique_share)
-            .then_with(|| a.quasi_identifier.cmp(&b.quasi_identifier))
-    });
-    Reidentification {
-        quasi_identifiers: roles.quasi_identifiers.clone(),
-        k,
-        records,
-        classes: sizes.all.values().sum(),
-        unique,
-        under_k,
-        unique_share: share(unique),
-        under_k_share: share(under_k),
-        min_k: sizes.all.keys().next().copied().unwrap_or(0),
-        unique_share_without: without,
-    }
-}
-
 /// A data dictionary: a CSV whose first column names a field and whose second describes it
 /// (a third, an example value, is optional); each field with the categories it reveals.
 fn dictionary_fields(path: &Path, lexicon: &Lexicon) -> Result<Vec<(String, Mask)>> {
-    let (mut reader, mark) = scan::bounded_csv(path, "data dictionary")?;
+    let (mut reader, mark) = bounded::bounded_csv(path, "data dictionary")?;
     let mut out = Vec::new();
     let mut record = csv::StringRecord::new();
     for i in 0.. {
@@ -496,49 +341,4 @@ pub fn gather(deal_path: &Path, source: &str, deal: &mut Deal, settings: &Settin
         dataset.observed = Some(observed);
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn at_most_kept_observations_stay_the_least_recently_used_leaving_first() {
-        let pack = RulePack::load(&[]).expect("the pack loads");
-        let settings = Settings {
-            progress: false,
-            ..Settings::new(&pack, pack.lexicon().expect("the lexicon builds"))
-        };
-        let dir = tempfile::tempdir().unwrap();
-        let samples: Vec<PathBuf> = (0..=KEPT)
-            .map(|i| {
-                let path = dir.path().join(format!("s{i}.csv"));
-                std::fs::write(&path, format!("id,note\n{i},beer\n")).unwrap();
-                path
-            })
-            .collect();
-        let seen = Observations::default();
-        let observe = |path: &Path| {
-            let sources = Sources {
-                sample: Some(path),
-                ..Sources::default()
-            };
-            seen.observe(sources, &scan::Roles::default(), &settings).unwrap()
-        };
-        let first = observe(&samples[0]);
-        for path in &samples[1..KEPT] {
-            observe(path);
-        }
-        assert!(Arc::ptr_eq(&first, &observe(&samples[0])), "read again, not scanned");
-        observe(&samples[KEPT]);
-        let kept = seen.0.lock().unwrap();
-        let holds = |path: &PathBuf| {
-            kept.by_key
-                .keys()
-                .any(|k| k.files[0].as_ref().is_some_and(|f| &f.0 == path))
-        };
-        assert_eq!(kept.by_key.len(), KEPT);
-        assert!(holds(&samples[0]) && holds(&samples[KEPT]));
-        assert!(!holds(&samples[1]), "the least recently used left");
-    }
 }

@@ -7,7 +7,7 @@
 //! the same fields; from the first record that is not, the csv crate reads the rest of the
 //! range, as it always did.
 
-use super::scan::LineLimited;
+use super::bounded::LineLimited;
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::fs::File;

@@ -3,7 +3,7 @@
 //! `measure, key, value`, which `dealrisk scan --evidence RESULT.csv` (or `results = ...` in a
 //! dataset's evidence) reads back into the same evidence as a local scan.
 
-use super::ClassSizes;
+use super::reidentification::ClassSizes;
 use super::scan::{Roles, Tally};
 use crate::pack::lexicon::Lexicon;
 use anyhow::{Context as _, Result, bail};
@@ -257,7 +257,7 @@ pub fn emit(
 
 /// Reads the SQL's result (a CSV with a header row: measure, key, value) back into a tally.
 pub fn read(path: &Path, roles: &Roles, lexicon: &Lexicon) -> Result<Tally> {
-    let (mut reader, mark) = super::scan::bounded_csv(path, "scan results")?;
+    let (mut reader, mark) = super::bounded::bounded_csv(path, "scan results")?;
     let n = lexicon.categories.len();
     let mut tally = Tally {
         header: Vec::new(),
