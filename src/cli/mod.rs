@@ -122,7 +122,7 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
             Ok(match args.format {
                 TextOrJson::Text => {
                     let mut out = String::new();
-                    crate::render::table::precedents(&mut out, &found, crate::render::table::terminal_width());
+                    crate::render::table::precedents(&mut out, &found, crate::render::terminal::terminal_width());
                     out
                 }
                 TextOrJson::Json => serde_json::to_string_pretty(&found)? + "\n",

@@ -173,7 +173,7 @@ fn pick<'a>(path: &std::path::Path, deal: &'a Deal, id: Option<&str>) -> Result<
 }
 
 fn table(header: &[&str]) -> comfy_table::Table {
-    crate::render::table::table(header, crate::render::table::terminal_width())
+    crate::render::terminal::table(header, crate::render::terminal::terminal_width())
 }
 
 /// The evidence for a person: what was read, each category seen and how, re-identification.

@@ -3,7 +3,7 @@
 //! reliability of the score as a chance, and the worst misrankings.
 
 use super::clean;
-use super::table::{table, terminal_width};
+use super::terminal::{table, terminal_width};
 use crate::cases::calibrate::{Calibrated, Figures};
 use std::fmt::Write as _;
 

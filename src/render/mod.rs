@@ -13,6 +13,7 @@ pub mod sarif;
 pub mod stream;
 pub mod summary;
 pub mod table;
+pub mod terminal;
 pub mod worksheet;
 
 /// Removes from text taken from a deal file what a terminal would act on (control characters,

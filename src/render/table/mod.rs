@@ -2,21 +2,16 @@
 //! carries the verdict, the score by area and the findings in one line each; the detail of
 //! every finding and the open questions follow. Fits the terminal, or 100 columns when piped.
 
+use super::terminal::{clean, in_band_colour, in_blocking_colour, table, terminal_width, wrap};
 use super::{
     baseline_line, baseline_note, evidence_heading, evidence_rows, reidentification_line, unicity_line, waived_line,
     waiver_note,
 };
-use crate::model::report::{BandRank, Finding, Report};
-use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use crate::model::report::{Finding, Report};
 use std::fmt::Write as _;
 
-/// Width used when stdout is not a terminal and `COLUMNS` is not set, so piped and snapshot
-/// output is stable; and when a terminal reports a width too small to hold a table (0 columns
-/// would give one character per line).
-const PIPED_WIDTH: u16 = 100;
-
-/// Narrowest width a table is drawn at.
-const MIN_WIDTH: u16 = 40;
+mod whatif;
+use whatif::{caveated_areas, leverage, scenarios};
 
 pub fn render(reports: &[Report]) -> String {
     let width = terminal_width();
@@ -55,77 +50,6 @@ pub fn render(reports: &[Report]) -> String {
             out.push('\n');
         }
         one(&mut out, report, width);
-    }
-    out
-}
-
-/// The width to draw at: `COLUMNS` when set (as for `ls` and Python's `shutil`), else the
-/// terminal's, else `PIPED_WIDTH`; never under `MIN_WIDTH`.
-pub(crate) fn terminal_width() -> u16 {
-    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<u16>().ok());
-    let probe = Table::new();
-    let terminal = if probe.is_tty() { probe.width() } else { None };
-    match columns.filter(|&c| c > 0).or(terminal.filter(|&w| w > 0)) {
-        Some(width) => width.max(MIN_WIDTH),
-        None => PIPED_WIDTH,
-    }
-}
-
-/// Whether stdout takes colour: `--color` (anstream's global choice), else `NO_COLOR`,
-/// `CLICOLOR_FORCE` and whether it is a terminal.
-fn colour() -> bool {
-    anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
-}
-
-/// `text` in the colour of its band when stdout takes colour: the pack's lowest band green,
-/// its top one bold red, the one below the top red, any between yellow.
-fn in_band_colour(text: &str, rank: BandRank) -> String {
-    use anstyle::{AnsiColor, Style};
-    if !colour() || rank.of == 0 {
-        return text.to_string();
-    }
-    let colour = |c: AnsiColor| Style::new().fg_color(Some(c.into()));
-    let top = rank.of - 1;
-    let style = match rank.index {
-        i if i >= top => colour(AnsiColor::Red).bold(),
-        0 => colour(AnsiColor::Green),
-        i if i + 1 == top => colour(AnsiColor::Red),
-        _ => colour(AnsiColor::Yellow),
-    };
-    format!("{style}{text}{style:#}")
-}
-
-/// Text that stops a deal (blocking findings) when stdout takes colour: bold red.
-fn in_blocking_colour(text: &str) -> String {
-    use anstyle::{AnsiColor, Style};
-    if !colour() {
-        return text.to_string();
-    }
-    let style = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
-    format!("{style}{text}{style:#}")
-}
-
-/// Longest run of characters without a space handed to the table's wrapper: comfy-table wraps
-/// a long word in time that grows with the square of its length (one 200,000-character word
-/// in a deal took minutes), so longer runs are broken here first. No real word, path or
-/// quoted value comes near it; at this length the wrapper's cost is a few milliseconds.
-const LONGEST_WORD: usize = 500;
-
-/// Deal text for a cell or a line: neutralised (`super::clean`), long words broken.
-fn clean(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut run = 0;
-    for c in super::clean(text).chars() {
-        if c.is_whitespace() {
-            run = 0;
-        } else {
-            if run == LONGEST_WORD {
-                out.push('\n');
-                run = 0;
-            }
-            run += 1;
-        }
-        out.push(c);
     }
     out
 }
@@ -171,42 +95,6 @@ pub fn precedents(out: &mut String, precedents: &[crate::model::precedent::Prece
         whole(out, "   shared: ", &p.shared.join(", "), 3);
         whole(out, "   source: ", &p.source, 3);
     }
-}
-
-pub(crate) fn table(header: &[&str], width: u16) -> Table {
-    let mut t = Table::new();
-    t.load_style(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(width)
-        .set_header(header.to_vec());
-    t
-}
-
-/// Wraps `text` to the width, every line after the first indented by `indent`.
-fn wrap(out: &mut String, first: &str, text: &str, indent: usize, width: u16) {
-    let text = clean(text).replace('\n', " ");
-    if let Some(line) = one_line(first, &text, width) {
-        let _ = writeln!(out, "{first}{line}");
-        return;
-    }
-    let indent = " ".repeat(indent);
-    let options = textwrap::Options::new(usize::from(width))
-        .initial_indent(first)
-        .subsequent_indent(&indent);
-    for line in textwrap::wrap(&text, options) {
-        let _ = writeln!(out, "{line}");
-    }
-}
-
-/// `text` without its trailing spaces when it fits on the first line after `first`, as
-/// `textwrap::wrap` would give it: most of what a report wraps is a line or less, and
-/// textwrap's optimal fit was a tenth of rendering the reference case. Printable ASCII only,
-/// whose width is its length.
-fn one_line<'t>(first: &str, text: &'t str, width: u16) -> Option<&'t str> {
-    let line = text.trim_end_matches(' ');
-    let printable = |s: &str| s.bytes().all(|b| (b' '..=b'~').contains(&b));
-    (!line.is_empty() && printable(line) && printable(first) && first.len() + line.len() <= usize::from(width))
-        .then_some(line)
 }
 
 fn one(out: &mut String, r: &Report, width: u16) {
@@ -519,201 +407,4 @@ fn details(out: &mut String, number: usize, f: &Finding, width: u16) {
         wrap(out, "    lowered by: ", &applied.join("; "), 8, width);
     }
     wrap(out, "    do: ", &f.recommendation, 8, width);
-}
-
-/// The deal's scenarios side by side with it, one column each: score, band, change, and the
-/// area scores (each area scored alone, so that an area can be compared across scenarios).
-fn scenarios(out: &mut String, r: &Report, width: u16) {
-    if r.scenarios.is_empty() {
-        return;
-    }
-    let _ = writeln!(out, "\nScenarios side by side (areas each scored alone, 0-100)");
-    let mut header = vec!["".to_string(), "as proposed".to_string()];
-    header.extend(r.scenarios.iter().map(|s| clean(&s.name)));
-    let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    let mut t = table(&header, width);
-    let mut score = vec!["score".to_string(), format!("{} {}", r.residual.score, r.residual.band)];
-    score.extend(
-        r.scenarios
-            .iter()
-            .map(|s| format!("{} {}", s.residual.score, s.residual.band)),
-    );
-    t.add_row(score);
-    let mut change = vec!["change".to_string(), "-".to_string()];
-    change.extend(r.scenarios.iter().map(|s| format!("{:+}", s.change)));
-    t.add_row(change);
-    for (i, area) in r.areas.iter().enumerate() {
-        let mut row = vec![area.title.clone(), area.score.to_string()];
-        row.extend(
-            r.scenarios
-                .iter()
-                .map(|s| s.areas.get(i).map_or("-".to_string(), |a| a.score.to_string())),
-        );
-        t.add_row(row);
-    }
-    let _ = writeln!(out, "{t}");
-    for s in &r.scenarios {
-        let mut changes = Vec::new();
-        if !s.disappeared.is_empty() {
-            changes.push(format!("clears {}", s.disappeared.join(", ")));
-        }
-        if !s.appeared.is_empty() {
-            changes.push(format!("raises {}", s.appeared.join(", ")));
-        }
-        if changes.is_empty() {
-            changes.push("the same findings fire".to_string());
-        }
-        wrap(
-            out,
-            &format!("{}: ", clean(&s.name)),
-            &format!("{} ({}); {}.", clean(&s.title), s.verdict, changes.join("; ")),
-            4,
-            width,
-        );
-    }
-}
-
-/// Mitigations ranked by the points each removes alone, and the fewest that change the verdict.
-fn leverage(out: &mut String, r: &Report, width: u16) {
-    let helpful: Vec<_> = r
-        .leverage
-        .iter()
-        .filter(|l| l.points_removed > 0 || l.risk_removed > 0)
-        .collect();
-    if helpful.is_empty() {
-        return;
-    }
-    out.push('\n');
-    wrap(
-        out,
-        "",
-        "What would lower the score: each mitigation the deal lacks, tried alone",
-        0,
-        width,
-    );
-    let mut t = table(&["mitigation", "score", "points", "risk", "how it was tried"], width);
-    for l in &helpful {
-        t.add_row(vec![
-            format!("{}\n{}", l.mitigation, clean(&l.title)),
-            format!("{} {}", l.residual.score, l.residual.band),
-            format!("{:+}", -l.points_removed),
-            format!("{:+}", -l.risk_removed),
-            l.applied_as.clone(),
-        ]);
-    }
-    let _ = writeln!(out, "{t}");
-    wrap(
-        out,
-        "",
-        "points: change of the score; risk: change of the residual risk summed over all findings, which moves even where other findings keep the score saturated.",
-        0,
-        width,
-    );
-    match &r.verdict_change {
-        Some(v) => wrap(
-            out,
-            "What would change the verdict: ",
-            &format!(
-                "{} together: {} {}, {}.",
-                v.mitigations.join(" + "),
-                v.residual.score,
-                v.residual.band,
-                v.verdict
-            ),
-            4,
-            width,
-        ),
-        None if r.residual.band != "low" => wrap(
-            out,
-            "What would change the verdict: ",
-            "no combination of up to four of these mitigations moves the deal to a better band; redesign the flow itself (see the scenarios).",
-            4,
-            width,
-        ),
-        None => {}
-    }
-}
-
-/// Areas with a caveat (the regulatory flags) get a section of their own: each flag with its
-/// reason, the flags the findings raise, and the caveat.
-fn caveated_areas(out: &mut String, r: &Report, width: u16) {
-    for area in r.areas.iter() {
-        let Some(disclaimer) = &area.disclaimer else { continue };
-        let _ = writeln!(out, "\n{}", area.title);
-        wrap(out, "", disclaimer, 0, width);
-        let mine: Vec<&Finding> = r.findings.iter().filter(|f| f.area == area.id).collect();
-        if mine.is_empty() {
-            let _ = writeln!(out, "None raised.");
-            continue;
-        }
-        let mut t = table(&["rule", "flag", "reason"], width);
-        for f in mine {
-            let title = if f.blocking {
-                format!("{} (BLOCKING)", clean(&f.title))
-            } else {
-                clean(&f.title)
-            };
-            t.add_row(vec![f.rule.clone(), title, clean(&f.message)]);
-        }
-        let _ = writeln!(out, "{t}");
-    }
-    for flag in &r.flags {
-        let _ = writeln!(out, "FLAG: {} (raised by {})", clean(&flag.flag), flag.rule);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use proptest::prelude::*;
-
-    /// Whenever the short way answers, its line is the one textwrap gives.
-    fn same_as_textwrap(first: &str, text: &str, width: u16) {
-        if let Some(line) = super::one_line(first, text, width) {
-            let options = textwrap::Options::new(usize::from(width))
-                .initial_indent(first)
-                .subsequent_indent("   ");
-            assert_eq!(
-                textwrap::wrap(text, options),
-                [format!("{first}{line}")],
-                "{first:?} {text:?} {width}"
-            );
-        }
-    }
-
-    #[test]
-    fn a_line_that_fits_is_the_line_textwrap_gives() {
-        for text in [
-            "a",
-            " a",
-            "a ",
-            "a  b",
-            "  ",
-            "",
-            "well-known",
-            "x-y z",
-            "a\tb",
-            "é b",
-            "http://x.y/z?a=b",
-        ] {
-            for first in ["", "from: ", "   what happened: "] {
-                for width in 1..30 {
-                    same_as_textwrap(first, text, width);
-                }
-            }
-        }
-        assert_eq!(super::one_line("to:   ", "a b  ", 9), Some("a b"));
-        assert_eq!(super::one_line("to:   ", "a b c", 9), None);
-    }
-
-    proptest! {
-        #![proptest_config(crate::proptest_config())]
-        #[test]
-        fn any_text_that_fits_is_the_line_textwrap_gives(
-            first in "[ a-z:]{0,8}",
-            text in "[ -~é\t]{0,60}",
-            width in 1u16..80,
-        ) {
-            same_as_textwrap(&first, &text, width);
-        }
-    }
 }
