@@ -7,6 +7,8 @@ mod cel_json;
 pub mod condition;
 pub mod deal_check;
 pub mod facts;
+mod findings;
+pub mod questions;
 pub mod score;
 pub mod unknowns;
 pub mod whatif;

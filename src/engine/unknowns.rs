@@ -130,7 +130,7 @@ pub fn as_written(report: &mut Report, deal: &Deal, assumed: &[(String, String)]
     for m in &mut report.mitigations {
         m.implied_by.iter_mut().for_each(restore);
     }
-    report.open_questions = crate::engine::assess::open_questions(&written, &report.findings, pack);
+    report.open_questions = crate::engine::questions::open_questions(&written, &report.findings, pack);
     for q in &mut report.open_questions {
         q.assumed = assumed.iter().find(|(p, _)| *p == q.path).map(|(_, a)| a.clone());
     }
