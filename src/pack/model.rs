@@ -1,6 +1,6 @@
-//! The rule pack's records as written in `rules/*.toml`: scoring parameters, areas,
-//! taxonomies (categories, purposes, sectors), inference rules, mitigations and rules.
-//! docs/rules.md documents every field.
+//! The rule pack's records as written in `rules/*.toml`: the file's sections, scoring
+//! parameters, bands, areas, problems and harms, mitigations and rules (the taxonomies are in
+//! `taxonomy`). docs/rules.md documents every field.
 
 use serde::{Deserialize, Serialize};
 

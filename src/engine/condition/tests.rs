@@ -1,3 +1,6 @@
+//! Values compared as the memo compares them, and JSON read by CEL with the types of the
+//! fields it came from.
+
 use super::*;
 use serde_json::json;
 
