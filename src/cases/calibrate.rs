@@ -6,7 +6,7 @@
 
 use super::library::{self, Case, Library};
 use super::metrics;
-use crate::engine::assess::rescore;
+use crate::engine::evaluate::rescore;
 use crate::model::precedent::Label;
 use crate::model::report::Report;
 use crate::pack::{Calibration, RulePack, Scoring};

@@ -4,7 +4,8 @@
 //! command runs every case and reports rule coverage: the pack's rules that no case makes
 //! fire, and those no case shows silent.
 
-use crate::engine::assess::{Detail, assess_with};
+use crate::engine::Detail;
+use crate::engine::evaluate::assess_with;
 use crate::input::diagnostic::{at_span, nearest, parse_toml};
 use crate::model::deal::{Deal, DeclaredMitigation, Scenario};
 use crate::pack::RulePack;

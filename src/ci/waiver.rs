@@ -199,7 +199,10 @@ impl Waivers {
         if waived > 0 {
             report.waived = Some(WaivedSummary {
                 findings: waived,
-                residual: crate::engine::assess::score_of(report.findings.iter().filter(|f| f.waived.is_none()), pack),
+                residual: crate::engine::evaluate::score_of(
+                    report.findings.iter().filter(|f| f.waived.is_none()),
+                    pack,
+                ),
             });
         }
     }

@@ -7,13 +7,22 @@
 //! an expression knows only its own kind, so `{'a': 1} == deal.x` is false where
 //! `deal.x == {'a': 1}` is true. The pack compares no objects with map literals.
 
-use crate::engine::condition::Ints;
 use cel::ExecutionError;
 use cel::common::traits::{self, Container, Indexer, Iterable, Sizer, Zeroer};
 use cel::common::types::{CelBool, CelDouble, CelInt, CelList, CelNull, CelString, CelUInt, Kind, MAP_TYPE, Type};
 use cel::common::value::{CowVal, Val};
 use serde_json::{Map, Value as Json};
 use std::sync::OnceLock;
+
+/// Which CEL type a JSON integer takes: the type its Rust field had before it became JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ints {
+    /// `uint` when it is not negative, as serde_json writes a JSON number: the deal and its
+    /// datasets, whose counts are unsigned.
+    Unsigned,
+    /// `int` wherever it fits: the facts, whose counts, levels and ranks are signed.
+    Signed,
+}
 
 /// CEL's value of `json`, borrowing its strings; an object is read in place (`Object`).
 pub fn to_val<'v>(json: &'v Json, ints: Ints) -> Box<dyn Val + 'v> {

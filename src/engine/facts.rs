@@ -144,7 +144,7 @@ pub fn derive(deal: &Deal, deal_json: &Value, root: &Scope, pack: &RulePack, cit
         evidence: deal
             .datasets
             .iter()
-            .filter_map(crate::model::observed::beside_declarations)
+            .filter_map(crate::model::deal::Dataset::evidence)
             .map(|e| crate::model::observed::facts(&e))
             .collect(),
         predicates: BTreeMap::new(),

@@ -2,7 +2,7 @@
 //! each rule whose condition holds, in the words of the category or rule; then the
 //! mitigations in effect applied to each.
 
-use super::assess::Detail;
+use super::Detail;
 use crate::engine::condition::{Ints, Owner, Scope};
 use crate::engine::facts::Derived;
 use crate::model::facts::InEffect;

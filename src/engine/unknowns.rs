@@ -5,8 +5,9 @@
 //! unknown its rules grade instead (`scoring.graded_unknowns`). Reports cite the field as
 //! written and say which answer the score assumed.
 
-use crate::engine::assess::{Detail, assess_with};
+use crate::engine::Detail;
 use crate::engine::condition::Memo;
+use crate::engine::evaluate::assess_with;
 use crate::model::deal::Deal;
 use crate::model::paths;
 use crate::model::report::Report;

@@ -2,9 +2,11 @@
 //! missing mitigation would remove, and the fewest mitigations that change the verdict.
 //! Nothing here is estimated: every figure is a full assessment of a changed deal.
 
-use crate::engine::assess::{Detail, assess_resolved, assess_with};
+use crate::engine::Detail;
+use crate::engine::assess::assess_resolved;
 use crate::engine::condition::{Memo, Owner};
 use crate::engine::deal_check::Loaded;
+use crate::engine::evaluate::assess_with;
 use crate::engine::unknowns::{candidates, worst_case};
 use crate::input::diagnostic::nearest;
 use crate::model::deal::{Deal, DeclaredMitigation};

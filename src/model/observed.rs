@@ -2,7 +2,6 @@
 //! (`Dataset::observed`), as reports show it beside the declarations, and as rules read it
 //! (`facts.evidence`).
 
-use crate::model::deal::Dataset;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -164,17 +163,6 @@ pub struct EvidenceFacts {
     /// The share of subjects that many points single out, and in words.
     pub unique_by_points_share: f64,
     pub unique_by_points_percent: String,
-}
-
-/// A dataset's evidence beside its declarations (what reports show), if it has evidence.
-pub fn beside_declarations(d: &Dataset) -> Option<DatasetEvidence> {
-    Some(DatasetEvidence {
-        dataset: d.id.clone(),
-        declared_form: crate::model::deal::written(&d.form),
-        declared_categories: d.categories.iter().map(|c| c.get_ref().clone()).collect(),
-        excluded: d.excluded.iter().map(|c| c.get_ref().clone()).collect(),
-        observed: d.observed.clone()?,
-    })
 }
 
 pub fn facts(e: &DatasetEvidence) -> EvidenceFacts {

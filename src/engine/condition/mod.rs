@@ -1,6 +1,7 @@
 //! Evaluating the pack's CEL expressions against a deal: the variables a rule can see and
 //! the three result types rules use (condition, level, message).
 
+pub use crate::engine::cel_json::Ints;
 use crate::pack::Expr;
 use crate::pack::expr::EvalError;
 use anyhow::Result;
@@ -99,16 +100,6 @@ pub fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
         }
         _ => false,
     }
-}
-
-/// Which CEL type a JSON integer takes: the type its Rust field had before it became JSON.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ints {
-    /// `uint` when it is not negative, as serde_json writes a JSON number: the deal and its
-    /// datasets, whose counts are unsigned.
-    Unsigned,
-    /// `int` wherever it fits: the facts, whose counts, levels and ranks are signed.
-    Signed,
 }
 
 /// Results of expressions already evaluated for one deal and its variants, each keyed by the

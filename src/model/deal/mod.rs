@@ -4,6 +4,7 @@
 
 mod answers;
 
+use crate::model::observed::DatasetEvidence;
 pub use answers::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -124,6 +125,19 @@ pub struct Dataset {
     #[serde(skip)]
     #[schemars(skip)]
     pub observed: Option<std::sync::Arc<crate::model::observed::Observed>>,
+}
+
+impl Dataset {
+    /// The dataset's evidence beside its declarations (what reports show), if it has evidence.
+    pub fn evidence(&self) -> Option<DatasetEvidence> {
+        Some(DatasetEvidence {
+            dataset: self.id.clone(),
+            declared_form: written(&self.form),
+            declared_categories: self.categories.iter().map(|c| c.get_ref().clone()).collect(),
+            excluded: self.excluded.iter().map(|c| c.get_ref().clone()).collect(),
+            observed: self.observed.clone()?,
+        })
+    }
 }
 
 /// Where a dataset's sample is and what its columns are (`[datasets.evidence]`). Paths are
