@@ -536,7 +536,7 @@ fn the_command_line_names_when_and_where() {
     );
 }
 
-/// A portfolio scans a sample its deals share once (`evidence::Observations`): each deal still
+/// A portfolio scans a sample its deals share once (`evidence::observations::Observations`): each deal still
 /// gets what its own roles show, the same as when it is assessed alone.
 #[test]
 fn deals_that_share_a_sample_each_get_the_evidence_of_their_own_roles() {

@@ -24,7 +24,7 @@ pub struct EvidenceMode<'a> {
     pub strict: bool,
     /// Folders besides the deal file's own that evidence paths may lead into (`--allow-path`).
     pub allowed: &'a [PathBuf],
-    /// What the run's other deals observed (`evidence::Observations`).
+    /// What the run's other deals observed (`evidence::observations::Observations`).
     pub seen: Option<&'a crate::evidence::observations::Observations>,
 }
 
