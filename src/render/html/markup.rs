@@ -1,8 +1,8 @@
 //! The pieces of the HTML page: escaping, code spans, band colours, bar charts and the style
 //! sheet.
 
-use super::super::clean;
 use crate::model::report::Finding;
+use crate::render::clean;
 use std::fmt::Write as _;
 
 /// Escapes text for HTML element content and attribute values.
