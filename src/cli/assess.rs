@@ -1,7 +1,7 @@
 //! `dealrisk assess`: every deal named, assessed in parallel and written in the order named,
 //! with the run's waivers, baseline and thresholds applied.
 
-use super::{AssessArgs, Format, Outcome};
+use super::args::{AssessArgs, Format};
 use crate::ci::baseline::Baseline;
 use crate::ci::batch::Tally;
 use crate::ci::waiver::{Notice, Waivers};
@@ -33,7 +33,8 @@ enum Output {
     },
 }
 
-pub(super) fn assess(args: &AssessArgs) -> Result<Outcome> {
+/// Runs the command; its exit code (the report is written to stdout or `--output` as it goes).
+pub(super) fn assess(args: &AssessArgs) -> Result<u8> {
     let format = args.format.unwrap_or(Format::Table);
     let found = crate::ci::batch::deal_files(&args.deals, &args.waivers)?;
     for skipped in &found.skipped_waivers {
@@ -238,8 +239,5 @@ pub(super) fn assess(args: &AssessArgs) -> Result<Outcome> {
         _ => 2,
     };
     sink.finish()?;
-    Ok(Outcome {
-        stdout: String::new(),
-        code,
-    })
+    Ok(code)
 }

@@ -4,7 +4,7 @@
 //! ruff.toml and deny.toml are, or named with `--config`; `--no-config` ignores it. Its keys are
 //! the `assess` options' names; an option given on the command line replaces the file's value.
 
-use crate::cli::{AssessArgs, Format};
+use super::args::{AssessArgs, Format};
 use anyhow::{Result, bail};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};

@@ -86,7 +86,10 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
                 crate::input::diagnostic::warn(format_args!("note: settings from {}", file.display()));
                 crate::cli::config::apply(settings, &mut args);
             }
-            assess::assess(&args)
+            Ok(Outcome {
+                stdout: String::new(),
+                code: assess::assess(&args)?,
+            })
         }
         Command::Init(args) => Ok(crate::input::templates::init(args.template, &args.file)?.into()),
         Command::Rules(RulesCommand::List { rules: given }) => {

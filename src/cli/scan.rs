@@ -1,7 +1,7 @@
 //! `dealrisk scan`: the evidence of one sample alone, as a table or JSON, beside the deal's
 //! declarations when a deal is given.
 
-use crate::cli::{ScanArgs, TextOrJson};
+use super::args::{ScanArgs, TextOrJson};
 use crate::evidence::{Settings, observe, roles};
 use crate::input::diagnostic::{nearest, parse_toml};
 use crate::model::deal::{Dataset, Deal};

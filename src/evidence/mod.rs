@@ -202,7 +202,7 @@ pub fn observe(sources: Sources, roles: &scan::Roles, settings: &Settings) -> Re
     if let Some(t) = &tally
         && !roles.quasi_identifiers.is_empty()
     {
-        observed.reidentification = Some(reidentification(&t.class_sizes, roles, settings.k));
+        observed.reidentification = Some(reidentification(&t.class_sizes, &roles.quasi_identifiers, settings.k));
     }
     Ok(observed)
 }
@@ -324,9 +324,12 @@ pub fn gather(deal_path: &Path, source: &str, deal: &mut Deal, settings: &Settin
             results: results.as_deref(),
             dictionary: dictionary.as_deref(),
         };
+        let named = roles(spec);
         let observed = match settings.seen {
-            Some(seen) => seen.observe(sources, &roles(spec), settings),
-            None => observe(sources, &roles(spec), settings).map(Arc::new),
+            Some(seen) => seen.observe([sources.sample, sources.results, sources.dictionary], &named, || {
+                observe(sources, &named, settings)
+            }),
+            None => observe(sources, &named, settings).map(Arc::new),
         };
         let observed = observed.with_context(|| {
             let field = if spec.results.is_some() {

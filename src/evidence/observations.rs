@@ -1,6 +1,6 @@
 //! Samples scanned once per run, whichever deals of a portfolio name them.
 
-use super::{Settings, Sources, observe, scan};
+use super::scan::Roles;
 use crate::model::observed::Observed;
 use anyhow::Result;
 use std::path::{Path, PathBuf};
@@ -28,11 +28,18 @@ const KEPT: usize = 64;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct ObservationKey {
     files: [Option<(PathBuf, u64, Option<std::time::SystemTime>)>; 3],
-    roles: scan::Roles,
+    roles: Roles,
 }
 
 impl Observations {
-    pub(super) fn observe(&self, sources: Sources, roles: &scan::Roles, settings: &Settings) -> Result<Arc<Observed>> {
+    /// What the sample, scan results and dictionary in `files` show when read with `roles`:
+    /// kept from an earlier deal of the run, or made now by `observe`.
+    pub(super) fn observe(
+        &self,
+        files: [Option<&Path>; 3],
+        roles: &Roles,
+        observe: impl FnOnce() -> Result<Observed>,
+    ) -> Result<Arc<Observed>> {
         let file = |path: Option<&Path>| {
             path.map(|p| {
                 let meta = std::fs::metadata(p).ok();
@@ -44,7 +51,7 @@ impl Observations {
             })
         };
         let key = ObservationKey {
-            files: [file(sources.sample), file(sources.results), file(sources.dictionary)],
+            files: files.map(file),
             roles: roles.clone(),
         };
         let kept = || self.0.lock().unwrap_or_else(|e| e.into_inner());
@@ -58,7 +65,7 @@ impl Observations {
             }
         }
         // Two deals naming one file at once may both scan it: the same answer, kept once.
-        let observed = Arc::new(observe(sources, roles, settings)?);
+        let observed = Arc::new(observe()?);
         let mut kept = kept();
         if kept.by_key.len() >= KEPT
             && let Some(oldest) = kept
@@ -77,6 +84,7 @@ impl Observations {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::evidence::{Settings, Sources};
     use crate::pack::RulePack;
 
     #[test]
@@ -100,7 +108,10 @@ mod tests {
                 sample: Some(path),
                 ..Sources::default()
             };
-            seen.observe(sources, &scan::Roles::default(), &settings).unwrap()
+            let roles = Roles::default();
+            let files = [sources.sample, sources.results, sources.dictionary];
+            seen.observe(files, &roles, || crate::evidence::observe(sources, &roles, &settings))
+                .unwrap()
         };
         let first = observe(&samples[0]);
         for path in &samples[1..KEPT] {

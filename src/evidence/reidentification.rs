@@ -2,9 +2,11 @@
 //! (k-anonymity): how many records are alone in their class or in one smaller than k, over
 //! all the quasi-identifiers and with each one left out.
 
-use super::{scan, tally};
 use crate::model::observed::{Reidentification, WithoutOne};
 use std::collections::BTreeMap;
+
+/// Separates quasi-identifier values in a class key (a byte CSV text never has unquoted).
+pub(super) const UNIT: u8 = 0x1f;
 
 /// How many classes have each size: over all the quasi-identifiers, and with each one left
 /// out. All the re-identification measures follow from these histograms, whether the scan ran
@@ -35,10 +37,10 @@ impl ClassSizes {
                     let mut key = Vec::new();
                     for (full, n) in classes {
                         key.clear();
-                        for (i, value) in tally::class_values(full).into_iter().enumerate() {
+                        for (i, value) in class_values(full).into_iter().enumerate() {
                             if i != left_out {
                                 key.extend_from_slice(value);
-                                key.push(0x1f);
+                                key.push(UNIT);
                             }
                         }
                         match merged.get_mut(key.as_slice()) {
@@ -61,7 +63,7 @@ impl ClassSizes {
     }
 }
 
-pub(super) fn reidentification(sizes: &ClassSizes, roles: &scan::Roles, k: u64) -> Reidentification {
+pub(super) fn reidentification(sizes: &ClassSizes, quasi_identifiers: &[String], k: u64) -> Reidentification {
     let records: u64 = sizes.all.iter().map(|(size, n)| size * n).sum();
     let unique = sizes.all.get(&1).copied().unwrap_or(0);
     let under_k: u64 = sizes
@@ -85,7 +87,7 @@ pub(super) fn reidentification(sizes: &ClassSizes, roles: &scan::Roles, k: u64) 
             .then_with(|| a.quasi_identifier.cmp(&b.quasi_identifier))
     });
     Reidentification {
-        quasi_identifiers: roles.quasi_identifiers.clone(),
+        quasi_identifiers: quasi_identifiers.to_vec(),
         k,
         records,
         classes: sizes.all.values().sum(),
@@ -96,4 +98,9 @@ pub(super) fn reidentification(sizes: &ClassSizes, roles: &scan::Roles, k: u64) 
         min_k: sizes.all.keys().next().copied().unwrap_or(0),
         unique_share_without: without,
     }
+}
+
+/// Splits a class key into its quasi-identifier values.
+fn class_values(key: &[u8]) -> Vec<&[u8]> {
+    key.split(|&b| b == UNIT).collect()
 }

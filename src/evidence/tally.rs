@@ -3,6 +3,7 @@
 
 use super::intern::{Interner, TextKey};
 use super::records::Fields;
+use super::reidentification::{ClassSizes, UNIT};
 use crate::pack::lexicon::{Lexicon, Mask};
 use foldhash::HashMap;
 
@@ -10,8 +11,6 @@ use foldhash::HashMap;
 const MAX_CACHED_TEXTS: usize = 200_000;
 /// Malformed rows shown by line.
 const MALFORMED_SHOWN: usize = 5;
-/// Separates quasi-identifier values in a class key (a byte CSV text never has unquoted).
-const UNIT: u8 = 0x1f;
 
 /// The same roles as column positions.
 #[derive(Debug, Clone)]
@@ -43,7 +42,7 @@ pub struct Tally {
     /// Most frequent matching text values per category: (value, rows).
     pub top_values: Vec<Vec<(String, u64)>>,
     /// How many quasi-identifier classes have each size.
-    pub class_sizes: super::reidentification::ClassSizes,
+    pub class_sizes: ClassSizes,
     /// For each column, the value shapes (lexicon index) most of its first rows match.
     pub column_shapes: Vec<Vec<usize>>,
     /// How many subjects 1 to 4 of their (place, day) points single out, when measured.
@@ -373,16 +372,11 @@ pub(super) fn merge(accs: Vec<Acc>, lexicon: &Lexicon, cols: &Columns, header: V
         category_subjects,
         subjects: cols.subject.map(|_| all.subjects.each.len() as u64),
         top_values,
-        class_sizes: super::reidentification::ClassSizes::of(&classes, qis),
+        class_sizes: ClassSizes::of(&classes, qis),
         column_shapes,
         unicity: cols
             .points
             .as_ref()
             .map(|_| super::unicity::measure(all.points.iter().map(Vec::as_slice))),
     }
-}
-
-/// Splits a class key into its quasi-identifier values.
-pub fn class_values(key: &[u8]) -> Vec<&[u8]> {
-    key.split(|&b| b == UNIT).collect()
 }

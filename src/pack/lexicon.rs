@@ -2,13 +2,18 @@
 //! (matched in column names and dictionary descriptions) and value shapes (whole cells), built
 //! once into automata. A category is a bit of a `Mask`.
 
-use crate::pack::RulePack;
+use crate::pack::model::{Category, ValueShape};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use anyhow::{Context as _, Result, bail};
 use regex::{Regex, RegexSet};
+use std::collections::BTreeMap;
 
 /// One bit per category, in `Lexicon::categories` order.
 pub type Mask = u64;
+
+/// Most sensitive categories a pack may define: the evidence scan keeps a row's categories
+/// as the bits of one 64-bit mask.
+pub const MAX_CATEGORIES: usize = 64;
 
 pub struct Lexicon {
     /// Category ids, bit i of a mask being categories[i].
@@ -44,21 +49,24 @@ pub struct Shape {
 }
 
 impl Lexicon {
-    /// The pack's signals: keywords, field words and value shapes of every category.
-    pub fn from_pack(pack: &RulePack) -> Result<Lexicon> {
-        let categories: Vec<String> = pack.categories.keys().cloned().collect();
+    /// The pack's signals: keywords, field words and value shapes of every category, the
+    /// categories in the pack's order (by id).
+    pub fn new(
+        pack_categories: &BTreeMap<String, Category>,
+        value_shapes: &BTreeMap<String, ValueShape>,
+    ) -> Result<Lexicon> {
+        let categories: Vec<String> = pack_categories.keys().cloned().collect();
         // Every pack load refuses more, at the category's line; this guards the mask itself.
-        if categories.len() > crate::pack::MAX_CATEGORIES {
+        if categories.len() > MAX_CATEGORIES {
             bail!(
-                "the evidence scan handles at most {} categories; the pack has {}",
-                crate::pack::MAX_CATEGORIES,
+                "the evidence scan handles at most {MAX_CATEGORIES} categories; the pack has {}",
                 categories.len()
             );
         }
         let mut patterns = Vec::new();
         let mut meta = Vec::new();
         let mut fields = Vec::new();
-        for (bit, c) in pack.categories.values().enumerate() {
+        for (bit, c) in pack_categories.values().enumerate() {
             for k in &c.signals.keywords {
                 patterns.push(k.to_lowercase());
                 meta.push((bit as u32, c.signals.word_boundary));
@@ -68,7 +76,7 @@ impl Lexicon {
             }
         }
         let mut shapes = Vec::new();
-        for s in pack.value_shapes.values() {
+        for s in value_shapes.values() {
             let Some(bit) = categories.iter().position(|c| *c == s.category) else {
                 continue;
             };
@@ -238,10 +246,11 @@ fn on_word_boundaries(text: &str, start: usize, end: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pack::RulePack;
 
     fn pack_lexicon() -> (Lexicon, RulePack) {
         let pack = RulePack::load(&[]).unwrap();
-        (Lexicon::from_pack(&pack).unwrap(), pack)
+        (Lexicon::new(&pack.categories, &pack.value_shapes).unwrap(), pack)
     }
 
     fn named(l: &Lexicon, mask: Mask) -> Vec<&str> {

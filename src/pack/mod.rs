@@ -19,7 +19,6 @@ use std::path::{Path, PathBuf};
 
 pub use expr::{ENV, Expr};
 pub use model::*;
-pub use validate::MAX_CATEGORIES;
 
 /// Most records of one kind (rules, categories, mitigations...) a pack may hold: dozens of
 /// times the default pack's largest section, bounded because every rule is evaluated on every
@@ -155,7 +154,7 @@ impl RulePack {
         if let Some(l) = self.lexicon.get() {
             return Ok(l);
         }
-        let built = crate::pack::lexicon::Lexicon::from_pack(self)?;
+        let built = crate::pack::lexicon::Lexicon::new(&self.categories, &self.value_shapes)?;
         Ok(self.lexicon.get_or_init(|| built))
     }
 

@@ -4,6 +4,7 @@
 mod expressions;
 
 use super::RulePack;
+use super::lexicon::MAX_CATEGORIES;
 use crate::input::diagnostic::{at_span, nearest};
 use anyhow::{Result, bail};
 use std::collections::BTreeSet;
@@ -107,9 +108,6 @@ impl Problems<'_> {
         );
     }
 }
-
-/// Most sensitive categories a pack may define.
-pub const MAX_CATEGORIES: usize = 64;
 
 pub fn check(pack: &RulePack) -> Result<()> {
     let mut p = Problems {
