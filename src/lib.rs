@@ -1,8 +1,9 @@
 //! dealrisk: assess the risk of a proposed data-sharing deal against a rule pack.
 //!
 //! The modules below are the stages a deal passes through, declared in their order: a module
-//! may import from its own stage and the stages declared before it, never from a later one
-//! (`tests/layers.rs` checks it; docs/architecture.md says why each boundary is where it is).
+//! may import from its own stage and the stages declared before it, never from a later one,
+//! and no modules import one another in a circle (`tests/layers.rs` checks both;
+//! docs/architecture.md says why each boundary is where it is).
 //! A deal file is read (`input`), checked against the rule pack (`pack`) and its data samples
 //! (`evidence`), assessed (`engine`) into a report (`model::report`), judged against a team's
 //! thresholds (`ci`) and printed (`render`); `cli` turns a command line into those calls.

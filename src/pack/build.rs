@@ -2,10 +2,16 @@
 //! replaces an earlier one's), then the whole checked and its findings ranked.
 
 use super::model::*;
-use super::{MAX_RECORDS, RulePack, validate};
+use super::rule_pack::RulePack;
+use super::validate;
 use anyhow::{Result, bail};
 use std::collections::BTreeMap;
 use std::path::Path;
+
+/// Most records of one kind (rules, categories, mitigations...) a pack may hold: dozens of
+/// times the default pack's largest section, bounded because every rule is evaluated on every
+/// deal, and every mitigation tried on it.
+const MAX_RECORDS: usize = 2_000;
 
 #[derive(Default)]
 pub(super) struct Builder {

@@ -4,7 +4,7 @@
 //! `map`, `filter`) counts its body once per element of its range, and `x in list` one step
 //! per element.
 
-use super::Expr;
+use super::expr::Expr;
 use cel::common::ast::{EntryExpr, Expr as Node, IdedEntryExpr, IdedExpr};
 
 /// Most steps one expression may take. A single pass over a list with a body of a few hundred

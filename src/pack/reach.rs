@@ -5,7 +5,8 @@
 //! (the parser's own types), the facts the engine derives and, for ids, from the pack; a name
 //! or literal outside them is reported with the nearest.
 
-use super::{Expr, RulePack};
+use super::expr::Expr;
+use super::rule_pack::RulePack;
 use cel::common::ast::{Expr as Node, IdedExpr, LiteralValue};
 use serde_json::Value;
 use std::collections::BTreeMap;

@@ -2,13 +2,13 @@
 //! each literal it compares a field with one the field can take, and no predicate reading
 //! another or named like a fact.
 
-use super::Problems;
-use crate::pack::RulePack;
+use super::problems::Problems;
+use crate::pack::rule_pack::RulePack;
 
 /// Every expression of the pack, checked.
 pub(super) fn check(pack: &RulePack, p: &mut Problems) {
     let domains = crate::pack::reach::Domains::of(pack);
-    let mut literals = |section: &'static str, id: &str, field: &str, expr: Option<&crate::pack::Expr>| {
+    let mut literals = |section: &'static str, id: &str, field: &str, expr: Option<&crate::pack::expr::Expr>| {
         let Some(expr) = expr else { return };
         let steps = crate::pack::cost::steps(expr);
         if steps > crate::pack::cost::BUDGET {
@@ -36,7 +36,7 @@ pub(super) fn check(pack: &RulePack, p: &mut Problems) {
         literals("rule", &r.id, "when", Some(&r.when));
         literals("rule", &r.id, "message", r.message.as_ref());
         for (field, level) in [("severity", &r.severity), ("likelihood", &r.likelihood)] {
-            if let crate::pack::LevelSpec::Computed(e) = level {
+            if let crate::pack::expr::LevelSpec::Computed(e) = level {
                 literals("rule", &r.id, field, Some(e));
             }
         }
