@@ -64,6 +64,15 @@ impl Report {
             .iter()
             .filter(|f| f.baseline.as_deref().is_none_or(|b| b != "unchanged"))
     }
+
+    /// The rules of the blocking findings, in report order: what every verdict line names.
+    pub fn blocking_rules(&self) -> Vec<&str> {
+        self.findings
+            .iter()
+            .filter(|f| f.blocking)
+            .map(|f| f.rule.as_str())
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -111,12 +111,7 @@ fn one(out: &mut String, r: &Report) {
         r.residual.band,
         r.mitigations.len()
     );
-    let blocking: Vec<&str> = r
-        .findings
-        .iter()
-        .filter(|f| f.blocking)
-        .map(|f| f.rule.as_str())
-        .collect();
+    let blocking = r.blocking_rules();
     if !blocking.is_empty() {
         let _ = writeln!(
             out,

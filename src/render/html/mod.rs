@@ -96,12 +96,7 @@ fn one(out: &mut String, r: &Report) {
         r.mitigations.len(),
         band = esc(&r.residual.band)
     );
-    let blocking: Vec<&str> = r
-        .findings
-        .iter()
-        .filter(|f| f.blocking)
-        .map(|f| f.rule.as_str())
-        .collect();
+    let blocking = r.blocking_rules();
     if !blocking.is_empty() {
         let _ = writeln!(
             out,

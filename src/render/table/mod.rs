@@ -127,12 +127,7 @@ fn one(out: &mut String, r: &Report, width: u16) {
         r.inherent.score, r.inherent.band, r.residual.score, r.residual.band
     );
     wrap(out, "", &change, 0, width);
-    let blocking: Vec<&str> = r
-        .findings
-        .iter()
-        .filter(|f| f.blocking)
-        .map(|f| f.rule.as_str())
-        .collect();
+    let blocking = r.blocking_rules();
     if !blocking.is_empty() {
         wrap(
             out,
